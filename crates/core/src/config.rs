@@ -1,0 +1,239 @@
+//! Client configuration: validated once at construction, so each call only reads it.
+
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_URL: &str = "https://onetimesecret.com";
+/// 2.1.1's 30 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Answers larger than this are refused (a v0.18-v0.23 identity plan allows 10 000 000-character
+/// secrets, which arrive JSON-escaped).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+  #[default]
+  V1,
+  V2,
+}
+
+impl ApiVersion {
+  pub fn parse(s: &str) -> Result<Self> {
+    match s {
+      "v1" => Ok(ApiVersion::V1),
+      "v2" => Ok(ApiVersion::V2),
+      other => Err(Error::input(format!(
+        "Unsupported apiVersion {other:?}: use \"v1\" or \"v2\""
+      ))),
+    }
+  }
+}
+
+/// Hosted regions (ots-api.md §6): independent deployments with their own accounts and secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+  Eu,
+  Us,
+  Ca,
+  Nz,
+  Uk,
+}
+
+impl Region {
+  pub fn parse(s: &str) -> Result<Self> {
+    match s.to_ascii_lowercase().as_str() {
+      "eu" => Ok(Region::Eu),
+      "us" => Ok(Region::Us),
+      "ca" => Ok(Region::Ca),
+      "nz" => Ok(Region::Nz),
+      "uk" => Ok(Region::Uk),
+      other => Err(Error::input(format!(
+        "Unknown region {other:?}: use one of eu, us, ca, nz, uk"
+      ))),
+    }
+  }
+
+  pub fn url(self) -> &'static str {
+    match self {
+      Region::Eu => "https://eu.onetimesecret.com",
+      Region::Us => "https://us.onetimesecret.com",
+      Region::Ca => "https://ca.onetimesecret.com",
+      Region::Nz => "https://nz.onetimesecret.com",
+      Region::Uk => "https://uk.onetimesecret.com",
+    }
+  }
+}
+
+/// Retries apply only to calls that create and consume nothing, on connection failures, 429 and 503;
+/// calls that create or consume a secret are retried only when the connection was never made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+  pub max_retries: u32,
+  pub base_delay: Duration,
+  pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+  fn default() -> Self {
+    RetryPolicy {
+      max_retries: 2,
+      base_delay: Duration::from_millis(250),
+      max_delay: Duration::from_secs(8),
+    }
+  }
+}
+
+impl RetryPolicy {
+  pub fn none() -> Self {
+    RetryPolicy {
+      max_retries: 0,
+      ..Default::default()
+    }
+  }
+
+  /// Full-jitter exponential backoff: a random delay in [0, min(cap, base * 2^attempt)].
+  pub fn backoff(&self, attempt: u32) -> Duration {
+    let exp = self
+      .base_delay
+      .saturating_mul(1u32.checked_shl(attempt.min(20)).unwrap_or(u32::MAX));
+    let ceiling = exp.min(self.max_delay);
+    let frac: f64 = rand::random();
+    ceiling.mul_f64(frac)
+  }
+}
+
+pub struct Credentials {
+  pub username: String,
+  /// Wiped when the client is dropped.
+  pub token: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("Credentials")
+      .field("username", &self.username)
+      .field("token", &"[redacted]")
+      .finish()
+  }
+}
+
+#[derive(Debug)]
+pub struct ClientConfig {
+  /// Without a trailing slash; `share_link`s are built on it.
+  pub base_url: String,
+  pub api_version: ApiVersion,
+  /// None: anonymous, no Authorization header at all.
+  pub credentials: Option<Credentials>,
+  pub timeout: Duration,
+  pub connect_timeout: Option<Duration>,
+  pub retry: RetryPolicy,
+  /// Extra trusted roots (PEM), for self-hosted servers with a private CA.
+  pub ca_pem: Option<Vec<u8>>,
+  /// Proxy URL for every request; otherwise HTTP(S)_PROXY / NO_PROXY from the environment apply.
+  pub proxy: Option<String>,
+  /// `share_domain` sent with share and generate.
+  pub share_domain: Option<String>,
+  pub max_response_bytes: usize,
+  pub user_agent: String,
+}
+
+impl Default for ClientConfig {
+  fn default() -> Self {
+    ClientConfig {
+      base_url: DEFAULT_URL.into(),
+      api_version: ApiVersion::V1,
+      credentials: None,
+      timeout: DEFAULT_TIMEOUT,
+      connect_timeout: None,
+      retry: RetryPolicy::default(),
+      ca_pem: None,
+      proxy: None,
+      share_domain: None,
+      max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+      user_agent: concat!(
+        "onetimesecret-api/",
+        env!("CARGO_PKG_VERSION"),
+        " (Rust core)"
+      )
+      .into(),
+    }
+  }
+}
+
+/// Checks a base URL and returns it without a trailing slash. Credentials in the URL are refused:
+/// they would end up in every `share_link`.
+pub fn normalise_base_url(url: &str) -> Result<String> {
+  let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
+    Error::input(format!(
+      "Invalid url {:?}: {e}",
+      crate::error::bounded(url, 100)
+    ))
+  })?;
+  if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+    return Err(Error::input(format!(
+      "Invalid url {:?}: use http:// or https:// and a host",
+      crate::error::bounded(url, 100)
+    )));
+  }
+  if !parsed.username().is_empty() || parsed.password().is_some() {
+    return Err(Error::input(
+      "Invalid url: put credentials in the username and password arguments, not in the URL",
+    ));
+  }
+  if parsed.query().is_some() || parsed.fragment().is_some() {
+    return Err(Error::input(
+      "Invalid url: a base URL takes no query string or fragment",
+    ));
+  }
+  Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn base_urls() {
+    assert_eq!(
+      normalise_base_url("https://onetimesecret.com/").unwrap(),
+      "https://onetimesecret.com"
+    );
+    assert_eq!(
+      normalise_base_url("http://127.0.0.1:7143").unwrap(),
+      "http://127.0.0.1:7143"
+    );
+    assert_eq!(
+      normalise_base_url("https://example.com/ots/").unwrap(),
+      "https://example.com/ots"
+    );
+    for bad in [
+      "",
+      "ftp://x",
+      "onetimesecret.com",
+      "https://u:p@x.com",
+      "https://x.com/?a=1",
+    ] {
+      assert!(normalise_base_url(bad).is_err(), "{bad}");
+    }
+  }
+
+  #[test]
+  fn backoff_is_capped_and_jittered() {
+    let p = RetryPolicy::default();
+    for attempt in 0..40 {
+      assert!(p.backoff(attempt) <= p.max_delay);
+    }
+  }
+
+  #[test]
+  fn debug_never_shows_the_token() {
+    let c = Credentials {
+      username: "u@x".into(),
+      token: Zeroizing::new("tok3n".into()),
+    };
+    assert!(!format!("{c:?}").contains("tok3n"));
+  }
+}

@@ -1,0 +1,201 @@
+//! One error type for every failure, with the kind that picks the JS class, a stable code, the HTTP
+//! status where there was one, and the underlying cause. Messages are those of onetimesecret-api 2.1.1
+//! where 2.1.1 had one. No message ever contains a secret value or an API token: the only request
+//! data that may appear is a key or a URL path, as 2.1.1 did.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Which kind of failure; each maps to one JS error class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+  /// Bad input from the caller: nothing was sent.
+  Input,
+  /// Credentials missing, wrong, or not allowed to do this.
+  NotAuthorized,
+  /// The route or record does not exist (2.1.1: "Metadata not found" / "Path not found").
+  NotFound,
+  /// The secret or receipt is unknown, expired, already read or burned (v1 also: wrong passphrase).
+  UnknownSecret,
+  /// API v2 told us the passphrase is wrong (a subclass of UnknownSecret in JS).
+  IncorrectPassphrase,
+  /// The server rate limited us.
+  RateLimited,
+  /// The server failed (5xx).
+  InternalServer,
+  /// No usable connection: refused, reset, DNS, TLS, proxy.
+  Network,
+  /// The call's time ran out.
+  Timeout,
+  /// The caller's AbortSignal fired.
+  Aborted,
+  /// The server answered something this client does not understand (HTML where JSON was expected,
+  /// invalid JSON, a body that is too large).
+  InvalidResponse,
+  /// The server does not offer this call (for example v1 `recent` on OTS v0.21-v0.23).
+  Unsupported,
+  /// Any other error message from the server.
+  Api,
+}
+
+impl ErrorKind {
+  /// The JS class name.
+  pub fn class_name(self) -> &'static str {
+    match self {
+      ErrorKind::Input => "InputError",
+      ErrorKind::NotAuthorized => "NotAuthorizedError",
+      ErrorKind::NotFound => "NotFoundError",
+      ErrorKind::UnknownSecret => "UnknownSecretError",
+      ErrorKind::IncorrectPassphrase => "IncorrectPassphraseError",
+      ErrorKind::RateLimited => "RateLimitedError",
+      ErrorKind::InternalServer => "InternalServerError",
+      ErrorKind::Network => "NetworkError",
+      ErrorKind::Timeout => "TimeoutError",
+      ErrorKind::Aborted => "AbortError",
+      ErrorKind::InvalidResponse => "InvalidResponseError",
+      ErrorKind::Unsupported => "UnsupportedError",
+      ErrorKind::Api => "ApiError",
+    }
+  }
+
+  /// Stable machine-readable code (`err.code`).
+  pub fn code(self) -> &'static str {
+    match self {
+      ErrorKind::Input => "ERR_OTS_INPUT",
+      ErrorKind::NotAuthorized => "ERR_OTS_NOT_AUTHORIZED",
+      ErrorKind::NotFound => "ERR_OTS_NOT_FOUND",
+      ErrorKind::UnknownSecret => "ERR_OTS_UNKNOWN_SECRET",
+      ErrorKind::IncorrectPassphrase => "ERR_OTS_INCORRECT_PASSPHRASE",
+      ErrorKind::RateLimited => "ERR_OTS_RATE_LIMITED",
+      ErrorKind::InternalServer => "ERR_OTS_SERVER",
+      ErrorKind::Network => "ERR_OTS_NETWORK",
+      ErrorKind::Timeout => "ERR_OTS_TIMEOUT",
+      ErrorKind::Aborted => "ABORT_ERR",
+      ErrorKind::InvalidResponse => "ERR_OTS_INVALID_RESPONSE",
+      ErrorKind::Unsupported => "ERR_OTS_UNSUPPORTED",
+      ErrorKind::Api => "ERR_OTS_API",
+    }
+  }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+  pub kind: ErrorKind,
+  pub message: String,
+  /// HTTP status of the response, when there was one.
+  pub status: Option<u16>,
+  /// The status the server meant (`X-OTS-Intended-Status`, OTS v0.24.6+ on API v1).
+  pub intended_status: Option<u16>,
+  /// The server's own message, verbatim (bounded in length).
+  pub server_message: Option<String>,
+  /// Seconds to wait, from `Retry-After` or the body's `retry_after`.
+  pub retry_after: Option<u64>,
+  /// What lay underneath (an I/O error, a TLS error, a parse error), never containing request data.
+  pub cause: Option<String>,
+}
+
+impl Error {
+  pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    Error {
+      kind,
+      message: message.into(),
+      status: None,
+      intended_status: None,
+      server_message: None,
+      retry_after: None,
+      cause: None,
+    }
+  }
+
+  pub fn input(message: impl Into<String>) -> Self {
+    Error::new(ErrorKind::Input, message)
+  }
+
+  pub fn with_status(mut self, status: u16) -> Self {
+    self.status = Some(status);
+    self
+  }
+
+  pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
+    self.cause = Some(cause.into());
+    self
+  }
+
+  pub fn with_server_message(mut self, message: &str) -> Self {
+    self.server_message = Some(bounded(message, 500));
+    self
+  }
+
+  pub fn with_retry_after(mut self, retry_after: Option<u64>) -> Self {
+    self.retry_after = retry_after;
+    self
+  }
+
+  pub fn timeout(after: Duration) -> Self {
+    Error::new(ErrorKind::Timeout, "Request timed out").with_cause(format!(
+      "no complete response within {} ms",
+      after.as_millis()
+    ))
+  }
+
+  pub fn aborted() -> Self {
+    Error::new(ErrorKind::Aborted, "The operation was aborted")
+  }
+
+  pub fn code(&self) -> &'static str {
+    self.kind.code()
+  }
+}
+
+impl fmt::Display for Error {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "{}: {}", self.kind.class_name(), self.message)
+  }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Cuts `text` to at most `max` characters (on a char boundary), marking the cut.
+pub fn bounded(text: &str, max: usize) -> String {
+  match text.char_indices().nth(max) {
+    None => text.to_owned(),
+    Some((at, _)) => format!("{}…", &text[..at]),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn bounded_cuts_on_char_boundaries() {
+    assert_eq!(bounded("abc", 5), "abc");
+    assert_eq!(bounded("ééééé", 2), "éé…");
+  }
+
+  #[test]
+  fn codes_are_unique() {
+    use std::collections::HashSet;
+    let kinds = [
+      ErrorKind::Input,
+      ErrorKind::NotAuthorized,
+      ErrorKind::NotFound,
+      ErrorKind::UnknownSecret,
+      ErrorKind::IncorrectPassphrase,
+      ErrorKind::RateLimited,
+      ErrorKind::InternalServer,
+      ErrorKind::Network,
+      ErrorKind::Timeout,
+      ErrorKind::Aborted,
+      ErrorKind::InvalidResponse,
+      ErrorKind::Unsupported,
+      ErrorKind::Api,
+    ];
+    let codes: HashSet<_> = kinds.iter().map(|k| k.code()).collect();
+    let names: HashSet<_> = kinds.iter().map(|k| k.class_name()).collect();
+    assert_eq!(codes.len(), kinds.len());
+    assert_eq!(names.len(), kinds.len());
+  }
+}

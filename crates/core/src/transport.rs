@@ -1,0 +1,325 @@
+//! HTTP: one reqwest client (one connection pool) per API client, the Authorization header computed
+//! once, a deadline and a cancellation token raced against every request (dropping the request future
+//! closes its socket), bounded answer bodies read into buffers that are wiped, and retries that never
+//! repeat a call that may have created or consumed a secret.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use base64::Engine;
+use bytes::Bytes;
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use zeroize::Zeroizing;
+
+use crate::config::{ClientConfig, RetryPolicy};
+use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::wire::{Method, RawResponse, RequestSpec};
+
+const MAX_REDIRECTS: usize = 5;
+
+/// Per-call settings.
+#[derive(Debug, Default, Clone)]
+pub struct CallOptions {
+  /// Overrides the client's timeout for this call.
+  pub timeout: Option<Duration>,
+  pub cancel: Option<CancellationToken>,
+}
+
+pub struct Transport {
+  http: reqwest::Client,
+  base_url: String,
+  auth: Option<HeaderValue>,
+  timeout: Duration,
+  retry: RetryPolicy,
+  max_body: usize,
+}
+
+impl std::fmt::Debug for Transport {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("Transport")
+      .field("base_url", &self.base_url)
+      .field("authenticated", &self.auth.is_some())
+      .finish()
+  }
+}
+
+fn web_roots() -> &'static [reqwest::Certificate] {
+  static ROOTS: OnceLock<Vec<reqwest::Certificate>> = OnceLock::new();
+  ROOTS.get_or_init(|| {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS
+      .iter()
+      .filter_map(|der| reqwest::Certificate::from_der(der).ok())
+      .collect()
+  })
+}
+
+impl Transport {
+  pub fn new(config: &ClientConfig) -> Result<Self> {
+    // ring is the only provider compiled in; installing it twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let base_origin = reqwest::Url::parse(&config.base_url)
+      .map_err(|e| Error::input(format!("Invalid url: {e}")))?;
+    let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+      // Credentials never travel to another origin, and never from https to http: such redirects
+      // are not followed and the 3xx answer is reported as it is.
+      let same_origin = attempt.url().origin() == base_origin.origin();
+      if attempt.previous().len() >= MAX_REDIRECTS || !same_origin {
+        attempt.stop()
+      } else {
+        attempt.follow()
+      }
+    });
+
+    let mut builder = reqwest::Client::builder()
+      .user_agent(config.user_agent.as_str())
+      .redirect(redirect)
+      .referer(false)
+      .tcp_nodelay(true)
+      .http1_only()
+      .pool_idle_timeout(Duration::from_secs(30))
+      .tls_certs_merge(web_roots().iter().cloned());
+    if let Some(t) = config.connect_timeout {
+      builder = builder.connect_timeout(t);
+    }
+    if let Some(pem) = &config.ca_pem {
+      let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+        Error::input("Invalid ca: expected PEM certificates").with_cause(e.to_string())
+      })?;
+      if certs.is_empty() {
+        return Err(Error::input("Invalid ca: no PEM certificate found"));
+      }
+      builder = builder.tls_certs_merge(certs);
+    }
+    if let Some(proxy) = &config.proxy {
+      let p = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+        Error::input(format!("Invalid proxy {:?}", bounded(proxy, 100))).with_cause(e.to_string())
+      })?;
+      builder = builder.proxy(p);
+    }
+    let http = builder
+      .build()
+      .map_err(|e| Error::input("Could not set up the HTTP client").with_cause(chain(&e)))?;
+
+    let auth = config.credentials.as_ref().map(|c| {
+      let mut raw = Zeroizing::new(Vec::with_capacity(c.username.len() + c.token.len() + 1));
+      raw.extend_from_slice(c.username.as_bytes());
+      raw.push(b':');
+      raw.extend_from_slice(c.token.as_bytes());
+      let mut header = Zeroizing::new(String::from("Basic "));
+      base64::engine::general_purpose::STANDARD.encode_string(&*raw, &mut header);
+      let bytes = Bytes::from_owner(WipedString(header));
+      let mut value =
+        HeaderValue::from_maybe_shared(bytes).expect("base64 is a valid header value");
+      value.set_sensitive(true);
+      value
+    });
+
+    Ok(Transport {
+      http,
+      base_url: config.base_url.clone(),
+      auth,
+      timeout: config.timeout,
+      retry: config.retry,
+      max_body: config.max_response_bytes,
+    })
+  }
+
+  pub fn base_url(&self) -> &str {
+    &self.base_url
+  }
+
+  pub fn is_authenticated(&self) -> bool {
+    self.auth.is_some()
+  }
+
+  /// Sends `req`, retrying where that is safe, within the call's deadline and until cancelled.
+  pub async fn send(&self, req: &RequestSpec, call: &CallOptions) -> Result<RawResponse> {
+    let budget = call.timeout.unwrap_or(self.timeout);
+    let deadline = Instant::now() + budget;
+    let cancel = call.cancel.clone().unwrap_or_default();
+    if cancel.is_cancelled() {
+      return Err(Error::aborted());
+    }
+    let mut attempt = 0u32;
+    loop {
+      let outcome = tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Err(Error::aborted()),
+        r = tokio::time::timeout_at(deadline, self.attempt(req)) => match r {
+          Err(_) => return Err(Error::timeout(budget)),
+          Ok(r) => r,
+        },
+      };
+      let wait = match &outcome {
+        Ok(resp) if self.may_retry_status(req, resp, attempt) => Some(
+          resp
+            .retry_after
+            .map(Duration::from_secs)
+            .unwrap_or_else(|| self.retry.backoff(attempt)),
+        ),
+        Err(failure) if self.may_retry_failure(req, failure, attempt) => {
+          Some(self.retry.backoff(attempt))
+        }
+        _ => None,
+      };
+      let Some(wait) = wait else {
+        return outcome.map_err(|f| f.error);
+      };
+      if Instant::now() + wait >= deadline {
+        // Waiting would overrun the deadline: report what we have rather than a timeout.
+        return outcome.map_err(|f| f.error);
+      }
+      tokio::select! {
+        biased;
+        _ = cancel.cancelled() => return Err(Error::aborted()),
+        _ = tokio::time::sleep(wait) => {}
+      }
+      attempt += 1;
+    }
+  }
+
+  fn may_retry_status(&self, req: &RequestSpec, resp: &RawResponse, attempt: u32) -> bool {
+    // The request reached the server: only calls that create and consume nothing may be repeated.
+    attempt < self.retry.max_retries && !req.op.is_destructive() && matches!(resp.status, 429 | 503)
+  }
+
+  fn may_retry_failure(&self, req: &RequestSpec, failure: &Failure, attempt: u32) -> bool {
+    attempt < self.retry.max_retries && (failure.before_sending || !req.op.is_destructive())
+  }
+
+  async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
+    let url = format!("{}{}", self.base_url, req.path);
+    let mut builder = match req.method {
+      Method::Get => self.http.get(&url),
+      Method::Post => self.http.post(&url),
+    };
+    builder = builder.header(http::header::ACCEPT, "application/json");
+    if req.authenticated {
+      if let Some(auth) = &self.auth {
+        builder = builder.header(AUTHORIZATION, auth.clone());
+      }
+    }
+    builder = match &req.body {
+      Some(body) => builder
+        .header(CONTENT_TYPE, body.content_type)
+        .body(body.bytes.clone()),
+      // Some servers (Rack) want a length on an empty POST.
+      None if req.method == Method::Post => builder.header(http::header::CONTENT_LENGTH, "0"),
+      None => builder,
+    };
+    let mut resp = builder.send().await.map_err(Failure::from_reqwest)?;
+
+    let status = resp.status().as_u16();
+    let headers = resp.headers();
+    let content_type = headers
+      .get(CONTENT_TYPE)
+      .and_then(|v| v.to_str().ok())
+      .map(str::to_owned);
+    let intended_status = headers
+      .get("x-ots-intended-status")
+      .and_then(|v| v.to_str().ok())
+      .and_then(|v| v.trim().parse().ok());
+    let retry_after = headers
+      .get(RETRY_AFTER)
+      .and_then(|v| v.to_str().ok())
+      .and_then(|v| v.trim().parse().ok());
+    if resp
+      .content_length()
+      .is_some_and(|n| n as usize > self.max_body)
+    {
+      return Err(Failure::after_sending(too_large(self.max_body, status)));
+    }
+
+    let mut body = Zeroizing::new(Vec::with_capacity(
+      resp.content_length().unwrap_or(0).min(1 << 20) as usize,
+    ));
+    while let Some(chunk) = resp.chunk().await.map_err(Failure::from_reqwest)? {
+      if body.len() + chunk.len() > self.max_body {
+        return Err(Failure::after_sending(too_large(self.max_body, status)));
+      }
+      body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse {
+      status,
+      content_type,
+      intended_status,
+      retry_after,
+      body,
+      url,
+    })
+  }
+}
+
+fn too_large(max: usize, status: u16) -> Error {
+  Error::new(
+    ErrorKind::InvalidResponse,
+    format!("The server's answer is larger than {max} bytes; refused"),
+  )
+  .with_status(status)
+}
+
+/// A failed attempt, and whether the request certainly never left this machine.
+struct Failure {
+  error: Error,
+  before_sending: bool,
+}
+
+impl Failure {
+  fn after_sending(error: Error) -> Self {
+    Failure {
+      error,
+      before_sending: false,
+    }
+  }
+
+  fn from_reqwest(e: reqwest::Error) -> Self {
+    let before_sending = e.is_connect();
+    let error = if e.is_timeout() {
+      Error::new(ErrorKind::Timeout, "Request timed out").with_cause(chain(&e))
+    } else if e.is_redirect() {
+      Error::new(ErrorKind::Network, "Network request failed")
+        .with_cause(format!("redirect refused: {}", chain(&e)))
+    } else {
+      Error::new(ErrorKind::Network, "Network request failed").with_cause(chain(&e))
+    };
+    Failure {
+      error,
+      before_sending,
+    }
+  }
+}
+
+/// The error and its sources, without the URL (which may hold a secret key).
+fn chain(e: &reqwest::Error) -> String {
+  use std::error::Error as _;
+  let mut out = String::new();
+  let mut source: Option<&dyn std::error::Error> = e.source();
+  let top = match e {
+    e if e.is_connect() => "could not connect",
+    e if e.is_body() => "the connection failed while reading the answer",
+    e if e.is_request() => "the request failed",
+    e if e.is_timeout() => "timed out",
+    _ => "HTTP error",
+  };
+  out.push_str(top);
+  while let Some(s) = source {
+    let text = s.to_string();
+    if !out.ends_with(&text) {
+      out.push_str(": ");
+      out.push_str(&bounded(&text, 200));
+    }
+    source = s.source();
+  }
+  out
+}
+
+struct WipedString(Zeroizing<String>);
+
+impl AsRef<[u8]> for WipedString {
+  fn as_ref(&self) -> &[u8] {
+    self.0.as_bytes()
+  }
+}

@@ -1,0 +1,354 @@
+//! The OTS wire format, all in one place: which route each call uses, how its parameters are encoded,
+//! and how each answer (success or error) becomes a result. Nothing here does I/O, so every rule is a
+//! plain unit test. `v1` follows ots-api.md §3, `v2` follows §4.
+
+pub mod v1;
+pub mod v2;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::error::{bounded, Error, ErrorKind, Result};
+
+/// The calls a client makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+  Status,
+  Share,
+  Generate,
+  RetrieveSecret,
+  RetrieveMetadata,
+  Burn,
+  RecentMetadata,
+  /// API v2 `GET /secret/:id/status` (no side effects).
+  SecretStatus,
+  /// API v2 `GET /version`.
+  Version,
+}
+
+impl Op {
+  /// Calls that create or consume a secret: never retried once the request may have reached the
+  /// server (a retried share duplicates a secret; a retried reveal after a lost answer loses it).
+  pub fn is_destructive(self) -> bool {
+    matches!(
+      self,
+      Op::Share | Op::Generate | Op::RetrieveSecret | Op::Burn
+    )
+  }
+
+  pub fn name(self) -> &'static str {
+    match self {
+      Op::Status => "status",
+      Op::Share => "share",
+      Op::Generate => "generate",
+      Op::RetrieveSecret => "retrieveSecret",
+      Op::RetrieveMetadata => "retrieveMetadata",
+      Op::Burn => "burn",
+      Op::RecentMetadata => "recentMetadata",
+      Op::SecretStatus => "secretStatus",
+      Op::Version => "version",
+    }
+  }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+  Get,
+  Post,
+}
+
+/// A request body that is wiped from memory when the last reference to it goes away: it may hold
+/// a secret or a passphrase.
+#[derive(Debug, Clone)]
+pub struct Body {
+  pub content_type: &'static str,
+  pub bytes: Bytes,
+}
+
+impl Body {
+  pub fn new(content_type: &'static str, bytes: Zeroizing<Vec<u8>>) -> Self {
+    Body {
+      content_type,
+      bytes: Bytes::from_owner(WipeOnDrop(bytes)),
+    }
+  }
+  pub fn form(bytes: Zeroizing<Vec<u8>>) -> Self {
+    Body::new("application/x-www-form-urlencoded", bytes)
+  }
+  pub fn json(bytes: Zeroizing<Vec<u8>>) -> Self {
+    Body::new("application/json", bytes)
+  }
+}
+
+/// `Bytes::from_owner` needs `AsRef<[u8]>`; `Zeroizing<Vec<u8>>` derefs to `Vec`, not to a slice.
+struct WipeOnDrop(Zeroizing<Vec<u8>>);
+
+impl AsRef<[u8]> for WipeOnDrop {
+  fn as_ref(&self) -> &[u8] {
+    self.0.as_slice()
+  }
+}
+
+/// One HTTP request, relative to the server's base URL.
+#[derive(Debug, Clone)]
+pub struct RequestSpec {
+  pub op: Op,
+  pub method: Method,
+  /// Starts with `/api/`.
+  pub path: String,
+  pub body: Option<Body>,
+  /// Send the Authorization header (false only where a call must stay anonymous).
+  pub authenticated: bool,
+}
+
+/// What came back, as the transport read it.
+pub struct RawResponse {
+  pub status: u16,
+  pub content_type: Option<String>,
+  pub intended_status: Option<u16>,
+  pub retry_after: Option<u64>,
+  /// Wiped when dropped: a reveal's body holds the secret.
+  pub body: Zeroizing<Vec<u8>>,
+  /// The full URL, for 2.1.1's error messages (never has credentials in it).
+  pub url: String,
+}
+
+impl RawResponse {
+  pub fn is_json(&self) -> bool {
+    self
+      .content_type
+      .as_deref()
+      .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"))
+  }
+
+  /// The body as JSON when the server said it is JSON; otherwise an error naming what came instead.
+  pub fn json(&self) -> Result<Value> {
+    if !self.is_json() {
+      return Err(self.not_json());
+    }
+    serde_json::from_slice(&self.body).map_err(|e| {
+      Error::new(
+        ErrorKind::InvalidResponse,
+        format!(
+          "The server sent invalid JSON (status {}): {}",
+          self.status, e
+        ),
+      )
+      .with_status(self.status)
+    })
+  }
+
+  pub fn not_json(&self) -> Error {
+    let ct = self.content_type.as_deref().unwrap_or("no content type");
+    Error::new(
+      ErrorKind::InvalidResponse,
+      format!(
+        "Expected JSON from the server but got {} (status {}); is the URL an OneTimeSecret server, or is a proxy in the way?",
+        bounded(ct, 80),
+        self.status
+      ),
+    )
+    .with_status(self.status)
+  }
+
+  /// 2.1.1's `url="<url>", status=<n>, message="<text>"`.
+  pub fn describe(&self, message: &str) -> String {
+    format!(
+      "url=\"{}\", status={}, message=\"{}\"",
+      self.url,
+      self.status,
+      bounded(message, 300)
+    )
+  }
+
+  pub fn reason(&self) -> &'static str {
+    http::StatusCode::from_u16(self.status)
+      .ok()
+      .and_then(|s| s.canonical_reason())
+      .unwrap_or("Unknown")
+  }
+}
+
+/// Parameters of `share`.
+#[derive(Default)]
+pub struct ShareParams {
+  pub secret: Zeroizing<String>,
+  pub options: CreateOptions,
+}
+
+/// Options shared by `share` and `generate`.
+#[derive(Default)]
+pub struct CreateOptions {
+  pub passphrase: Option<Zeroizing<String>>,
+  pub ttl: Option<u64>,
+  pub recipient: Option<String>,
+  pub share_domain: Option<String>,
+  /// `generate` only, servers that support it (v0.24+).
+  pub length: Option<u32>,
+  pub character_sets: Option<CharacterSets>,
+}
+
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CharacterSets {
+  pub uppercase: Option<bool>,
+  pub lowercase: Option<bool>,
+  pub numbers: Option<bool>,
+  pub symbols: Option<bool>,
+  pub exclude_ambiguous: Option<bool>,
+}
+
+impl CharacterSets {
+  pub fn fields(&self) -> impl Iterator<Item = (&'static str, bool)> {
+    [
+      ("uppercase", self.uppercase),
+      ("lowercase", self.lowercase),
+      ("numbers", self.numbers),
+      ("symbols", self.symbols),
+      ("exclude_ambiguous", self.exclude_ambiguous),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k, v)))
+  }
+}
+
+/// Everything a response parser needs besides the response.
+pub struct Context<'a> {
+  /// The base URL the user gave, without a trailing slash, for `share_link`.
+  pub base_url: &'a str,
+  /// The account's username, to fill `custid` where v2 reports an owner id instead (v0.24+).
+  pub username: Option<&'a str>,
+}
+
+/// `share_link` = `<url>/secret/<secret_key>`, inserted first as 2.1.1 did (`{share_link, ...response}`).
+pub fn with_share_link(ctx: &Context<'_>, mut record: Map<String, Value>) -> Map<String, Value> {
+  let link = match record.get("secret_key") {
+    Some(Value::String(key)) if !key.is_empty() => format!("{}/secret/{}", ctx.base_url, key),
+    _ => return record,
+  };
+  record.shift_remove("share_link");
+  let mut out = Map::with_capacity(record.len() + 1);
+  out.insert("share_link".into(), Value::String(link));
+  out.extend(record);
+  out
+}
+
+/// Numbers some servers send as strings (the v0.10 docs, v2 on v0.18-v0.23) become numbers.
+pub fn coerce_number(value: &mut Value) {
+  if let Value::String(s) = value {
+    if let Ok(n) = s.parse::<i64>() {
+      *value = Value::from(n);
+    } else if let Ok(f) = s.parse::<f64>() {
+      if f.is_finite() {
+        *value = Value::from(f);
+      }
+    }
+  }
+}
+
+/// Overwrites every string in a JSON value before it is dropped: parsed responses hold secrets.
+pub fn wipe(value: &mut Value) {
+  use zeroize::Zeroize;
+  match value {
+    Value::String(s) => s.zeroize(),
+    Value::Array(items) => items.iter_mut().for_each(wipe),
+    Value::Object(map) => map.values_mut().for_each(wipe),
+    _ => {}
+  }
+}
+
+/// Percent-encodes form fields; the output buffer is wiped on drop.
+pub fn form_encode<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Zeroizing<Vec<u8>> {
+  let mut out = Zeroizing::new(Vec::new());
+  for (i, (k, v)) in fields.into_iter().enumerate() {
+    if i > 0 {
+      out.push(b'&');
+    }
+    for part in [k, "=", v] {
+      if part == "=" {
+        out.push(b'=');
+        continue;
+      }
+      for chunk in form_urlencoded::byte_serialize(part.as_bytes()) {
+        out.extend_from_slice(chunk.as_bytes());
+      }
+    }
+  }
+  out
+}
+
+/// Rate-limit texts of every generation (ots-api.md §3.5): "Apologies dear citizen! ..." (<= v0.10),
+/// "Cripes! You have been rate limited." (v0.11-v0.23), "Rate limit exceeded. Please try again later."
+/// (v0.24.3+), and the v2 passphrase lockout "Too many incorrect passphrase attempts...".
+pub fn is_rate_limit_message(message: &str) -> bool {
+  let m = message.to_ascii_lowercase();
+  m.contains("rate limited") || m.contains("rate limit exceeded") || m.contains("too many")
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use serde_json::json;
+
+  #[test]
+  fn share_link_goes_first_and_only_with_a_secret_key() {
+    let ctx = Context {
+      base_url: "https://ots.example",
+      username: None,
+    };
+    let rec = json!({"custid":"a","secret_key":"abc","ttl":1})
+      .as_object()
+      .unwrap()
+      .clone();
+    let out = with_share_link(&ctx, rec);
+    assert_eq!(out.keys().next().unwrap(), "share_link");
+    assert_eq!(out["share_link"], "https://ots.example/secret/abc");
+    let rec = json!({"custid":"a","state":"received"})
+      .as_object()
+      .unwrap()
+      .clone();
+    assert!(!with_share_link(&ctx, rec).contains_key("share_link"));
+  }
+
+  #[test]
+  fn form_encoding_escapes_everything_reserved() {
+    let body = form_encode([("secret", "a b&c=d+é\u{0}"), ("ttl", "60")]);
+    assert_eq!(
+      std::str::from_utf8(&body).unwrap(),
+      "secret=a+b%26c%3Dd%2B%C3%A9%00&ttl=60"
+    );
+  }
+
+  #[test]
+  fn numbers_as_strings_become_numbers() {
+    let mut v = json!("3600");
+    coerce_number(&mut v);
+    assert_eq!(v, json!(3600));
+    let mut v = json!("1795714792.69139");
+    coerce_number(&mut v);
+    assert!(v.is_f64());
+    let mut v = json!("abc");
+    coerce_number(&mut v);
+    assert_eq!(v, json!("abc"));
+  }
+
+  #[test]
+  fn wipe_clears_nested_strings() {
+    let mut v = json!({"value":"s3cret","list":["x"]});
+    wipe(&mut v);
+    assert_eq!(v, json!({"value":"","list":[""]}));
+  }
+
+  #[test]
+  fn rate_limit_texts_of_every_generation() {
+    for m in [
+      "Apologies dear citizen! You have been rate limited. Consider upgrading or try again in a few minutes.",
+      "Apologies dear citizen! You have been rate limited.",
+      "Cripes! You have been rate limited.",
+      "Rate limit exceeded. Please try again later.",
+    ] {
+      assert!(is_rate_limit_message(m), "{m}");
+    }
+    assert!(!is_rate_limit_message("Unknown secret"));
+  }
+}

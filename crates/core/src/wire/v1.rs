@@ -1,0 +1,462 @@
+//! API v1 (ots-api.md §3): flat form parameters, HTTP Basic, a flat JSON object per answer, and every
+//! error a 404 with `{"message": ...}` (real status in `X-OTS-Intended-Status` from v0.24.6).
+
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use super::{
+  coerce_number, form_encode, is_rate_limit_message, with_share_link, Body, Context, CreateOptions,
+  Method, Op, RawResponse, RequestSpec, ShareParams,
+};
+use crate::error::{Error, ErrorKind, Result};
+
+const PREFIX: &str = "/api/v1";
+
+fn spec(op: Op, method: Method, path: String, body: Option<Body>) -> RequestSpec {
+  RequestSpec {
+    op,
+    method,
+    path,
+    body,
+    authenticated: true,
+  }
+}
+
+pub fn status() -> RequestSpec {
+  spec(Op::Status, Method::Get, format!("{PREFIX}/status"), None)
+}
+
+/// `POST /share` (§3.3): `secret`, `ttl`, `passphrase`, `recipient`, `share_domain`.
+pub fn share(params: &ShareParams) -> RequestSpec {
+  let body = create_body(Some(&params.secret), &params.options);
+  spec(
+    Op::Share,
+    Method::Post,
+    format!("{PREFIX}/share"),
+    Some(body),
+  )
+}
+
+/// `POST /generate` (§3.3). `length` and `character_sets[...]` only reach servers that read them
+/// (v0.24+); older ones ignore unknown parameters.
+pub fn generate(options: &CreateOptions) -> RequestSpec {
+  let body = create_body(None, options);
+  let body = if body.bytes.is_empty() {
+    None
+  } else {
+    Some(body)
+  };
+  spec(
+    Op::Generate,
+    Method::Post,
+    format!("{PREFIX}/generate"),
+    body,
+  )
+}
+
+fn create_body(secret: Option<&Zeroizing<String>>, o: &CreateOptions) -> Body {
+  let ttl = o.ttl.map(|t| t.to_string());
+  let length = o.length.map(|l| l.to_string());
+  let sets: Vec<(String, &str)> = o
+    .character_sets
+    .iter()
+    .flat_map(|c| c.fields())
+    .map(|(k, v)| {
+      (
+        format!("character_sets[{k}]"),
+        if v { "true" } else { "false" },
+      )
+    })
+    .collect();
+  let mut fields: Vec<(&str, &str)> = Vec::with_capacity(6 + sets.len());
+  if let Some(s) = secret {
+    fields.push(("secret", s.as_str()));
+  }
+  if let Some(p) = &o.passphrase {
+    fields.push(("passphrase", p.as_str()));
+  }
+  if let Some(t) = &ttl {
+    fields.push(("ttl", t));
+  }
+  if let Some(r) = &o.recipient {
+    fields.push(("recipient", r));
+  }
+  if let Some(d) = &o.share_domain {
+    fields.push(("share_domain", d));
+  }
+  if let Some(l) = &length {
+    fields.push(("length", l));
+  }
+  fields.extend(sets.iter().map(|(k, v)| (k.as_str(), *v)));
+  Body::form(form_encode(fields))
+}
+
+/// `POST /secret/:key` (§3.3). Destroys the secret on success.
+pub fn retrieve_secret(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+  let body = passphrase.map(|p| Body::form(form_encode([("passphrase", p.as_str())])));
+  spec(
+    Op::RetrieveSecret,
+    Method::Post,
+    format!("{PREFIX}/secret/{key}"),
+    body,
+  )
+}
+
+/// `POST /private/:key` (§3.1): the route every generation has, and the one 2.1.1 used.
+pub fn retrieve_metadata(key: &str) -> RequestSpec {
+  spec(
+    Op::RetrieveMetadata,
+    Method::Post,
+    format!("{PREFIX}/private/{key}"),
+    None,
+  )
+}
+
+/// `POST /private/:key/burn` (§3.1, v0.10.1+). `passphrase` is needed from v0.19 when the secret has one.
+pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+  let body = passphrase.map(|p| Body::form(form_encode([("passphrase", p.as_str())])));
+  spec(
+    Op::Burn,
+    Method::Post,
+    format!("{PREFIX}/private/{key}/burn"),
+    body,
+  )
+}
+
+/// `GET /private/recent` (§3.1, v0.9.2+; broken on v0.21.0-v0.23.6, §3.11).
+pub fn recent() -> RequestSpec {
+  spec(
+    Op::RecentMetadata,
+    Method::Get,
+    format!("{PREFIX}/private/recent"),
+    None,
+  )
+}
+
+/// Fields the old docs showed as strings (§3.4.2 "be lenient"): always numbers to callers.
+const NUMERIC_FIELDS: [&str; 8] = [
+  "ttl",
+  "metadata_ttl",
+  "secret_ttl",
+  "receipt_ttl",
+  "created",
+  "updated",
+  "received",
+  "burned",
+];
+
+fn coerce_record(record: &mut Map<String, Value>) {
+  for f in NUMERIC_FIELDS {
+    if let Some(v) = record.get_mut(f) {
+      coerce_number(v);
+    }
+  }
+}
+
+/// Turns a v1 answer into the call's result, or into the error it stands for.
+pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
+  if !(200..300).contains(&resp.status) {
+    return Err(error(op, resp));
+  }
+  let value = resp.json()?;
+  match (op, value) {
+    (Op::Status, Value::Object(obj)) => Ok(Value::Bool(
+      obj.get("status").and_then(Value::as_str) == Some("nominal"),
+    )),
+    // §8.2: a 200 whose object carries `message` is still an error.
+    (_, Value::Object(obj)) if obj.contains_key("message") && !obj.contains_key("metadata_key") => {
+      Err(error_from_json(op, resp, &Value::Object(obj)))
+    }
+    (Op::Share | Op::Generate | Op::RetrieveMetadata, Value::Object(mut obj)) => {
+      coerce_record(&mut obj);
+      Ok(Value::Object(with_share_link(ctx, obj)))
+    }
+    (Op::Burn, Value::Object(mut obj)) => {
+      if let Some(Value::Object(state)) = obj.get_mut("state") {
+        coerce_record(state);
+      }
+      Ok(Value::Object(obj))
+    }
+    (Op::RecentMetadata, Value::Array(mut items)) => {
+      for item in &mut items {
+        if let Value::Object(rec) = item {
+          coerce_record(rec);
+        }
+      }
+      Ok(Value::Array(items))
+    }
+    (Op::RetrieveSecret, Value::Object(obj)) => Ok(Value::Object(obj)),
+    (_, _) => Err(
+      Error::new(
+        ErrorKind::InvalidResponse,
+        format!(
+          "The server's answer to {} has an unexpected shape (status {})",
+          op.name(),
+          resp.status
+        ),
+      )
+      .with_status(resp.status),
+    ),
+  }
+}
+
+/// Maps a v1 error answer (§3.5) to an error of the matching class, with 2.1.1's messages.
+pub fn error(op: Op, resp: &RawResponse) -> Error {
+  if resp.status >= 500 {
+    // 2.1.1: `url="…", status=500, message="<status text>"`, whatever the body.
+    return Error::new(ErrorKind::InternalServer, resp.describe(resp.reason()))
+      .with_status(resp.status);
+  }
+  if resp.is_json() {
+    if let Ok(value) = serde_json::from_slice::<Value>(&resp.body) {
+      return error_from_json(op, resp, &value);
+    }
+  }
+  let err = match resp.status {
+    // v0.12's router answers `text/plain` "Not Found" for unknown routes (transcript v0.12.1 #6).
+    404 => Error::new(ErrorKind::NotFound, "Path not found"),
+    401 | 403 => Error::new(ErrorKind::NotAuthorized, "Request not authorized"),
+    429 => Error::new(ErrorKind::RateLimited, "You have been rate limited."),
+    _ => resp.not_json(),
+  };
+  err
+    .with_status(resp.status)
+    .with_retry_after(resp.retry_after)
+}
+
+fn error_from_json(op: Op, resp: &RawResponse, value: &Value) -> Error {
+  let message = value.get("message").and_then(Value::as_str);
+  let router_error = value.get("error").and_then(Value::as_str);
+  let err = match (message, router_error) {
+    (Some(m), _) => from_message(op, resp, m).with_server_message(m),
+    // Router miss: `{"error":"Not Found"}` (§3.5, v0.16.2+).
+    (None, Some("Not Found")) => {
+      Error::new(ErrorKind::NotFound, "Path not found").with_server_message("Not Found")
+    }
+    (None, Some(e)) => Error::new(ErrorKind::Api, resp.describe(e)).with_server_message(e),
+    (None, None) => Error::new(ErrorKind::Api, resp.describe(resp.reason())),
+  };
+  let mut err = err
+    .with_status(resp.status)
+    .with_retry_after(resp.retry_after);
+  err.intended_status = resp.intended_status;
+  err
+}
+
+fn from_message(op: Op, resp: &RawResponse, message: &str) -> Error {
+  match message {
+    "Unknown secret" => Error::new(ErrorKind::UnknownSecret, "Unknown secret"),
+    // v0.24.2+: a `:key` under 20 characters.
+    "Not Found" => Error::new(ErrorKind::NotFound, "Metadata not found"),
+    "Not authorized" => Error::new(ErrorKind::NotAuthorized, "Request not authorized"),
+    m if is_rate_limit_message(m) => Error::new(ErrorKind::RateLimited, "You have been rate limited."),
+    // Burn with a wrong or missing passphrase, v0.19+ (§3.6).
+    "Double check that passphrase" | "Incorrect passphrase" => Error::new(ErrorKind::IncorrectPassphrase, message),
+    // §3.11.1: v0.21.0-v0.23.6 cannot list recent secrets through v1 at all.
+    "An unexpected error occurred :[" if op == Op::RecentMetadata => Error::new(
+      ErrorKind::Unsupported,
+      "This server cannot list recent secrets through API v1 (a known bug of OneTimeSecret v0.21-v0.23); use apiVersion \"v2\"",
+    ),
+    m if resp.intended_status == Some(401) => Error::new(ErrorKind::NotAuthorized, "Request not authorized").with_cause(m.to_owned()),
+    m => Error::new(ErrorKind::Api, resp.describe(m)),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use serde_json::json;
+
+  fn resp(status: u16, ct: &str, body: &str) -> RawResponse {
+    RawResponse {
+      status,
+      content_type: Some(ct.into()),
+      intended_status: None,
+      retry_after: None,
+      body: Zeroizing::new(body.as_bytes().to_vec()),
+      url: "http://127.0.0.1:1/api/v1/x".into(),
+    }
+  }
+  const JSON: &str = "application/json; charset=utf-8";
+  const CTX: Context<'static> = Context {
+    base_url: "http://h",
+    username: None,
+  };
+
+  #[test]
+  fn share_encodes_only_given_fields() {
+    let p = ShareParams {
+      secret: Zeroizing::new("a&b".into()),
+      options: CreateOptions {
+        ttl: Some(3600),
+        passphrase: Some(Zeroizing::new("pw".into())),
+        ..Default::default()
+      },
+    };
+    let s = share(&p);
+    assert_eq!(s.path, "/api/v1/share");
+    assert_eq!(
+      &s.body.unwrap().bytes[..],
+      b"secret=a%26b&passphrase=pw&ttl=3600"
+    );
+    assert!(generate(&CreateOptions::default()).body.is_none());
+  }
+
+  #[test]
+  fn status_is_a_boolean() {
+    assert_eq!(
+      parse(
+        Op::Status,
+        &CTX,
+        &resp(200, JSON, r#"{"status":"nominal","locale":"en"}"#)
+      )
+      .unwrap(),
+      json!(true)
+    );
+    assert_eq!(
+      parse(
+        Op::Status,
+        &CTX,
+        &resp(200, JSON, r#"{"status":"offline"}"#)
+      )
+      .unwrap(),
+      json!(false)
+    );
+  }
+
+  #[test]
+  fn share_link_added_and_strings_become_numbers() {
+    // The v0.10 docs example (§3.4.2) with numbers as strings.
+    let body = r#"{"custid":"USERNAME","metadata_key":"qjpjroeit8wra0ojeyhcw5pjsgwtuq7","secret_key":"153l8vbwqx5taskp92pf05uvgjefvu9","ttl":"3600","updated":"1324174006","created":"1324174006"}"#;
+    let v = parse(Op::Share, &CTX, &resp(200, JSON, body)).unwrap();
+    assert_eq!(
+      v["share_link"],
+      "http://h/secret/153l8vbwqx5taskp92pf05uvgjefvu9"
+    );
+    assert_eq!(v["ttl"], 3600);
+  }
+
+  #[test]
+  fn every_v1_error_variant() {
+    let cases: [(&str, ErrorKind, &str); 9] = [
+      (
+        r#"{"message":"Unknown secret","secret_key":"x"}"#,
+        ErrorKind::UnknownSecret,
+        "Unknown secret",
+      ),
+      (
+        r#"{"message":"Not authorized"}"#,
+        ErrorKind::NotAuthorized,
+        "Request not authorized",
+      ),
+      (
+        r#"{"message":"Not Found"}"#,
+        ErrorKind::NotFound,
+        "Metadata not found",
+      ),
+      (
+        r#"{"error":"Not Found"}"#,
+        ErrorKind::NotFound,
+        "Path not found",
+      ),
+      (
+        r#"{"message":"Apologies dear citizen! You have been rate limited."}"#,
+        ErrorKind::RateLimited,
+        "You have been rate limited.",
+      ),
+      (
+        r#"{"message":"Cripes! You have been rate limited.","shrimp":"x"}"#,
+        ErrorKind::RateLimited,
+        "You have been rate limited.",
+      ),
+      (
+        r#"{"message":"Rate limit exceeded. Please try again later."}"#,
+        ErrorKind::RateLimited,
+        "You have been rate limited.",
+      ),
+      (
+        r#"{"message":"Double check that passphrase"}"#,
+        ErrorKind::IncorrectPassphrase,
+        "Double check that passphrase",
+      ),
+      (
+        r#"{"message":"You did not provide anything to share"}"#,
+        ErrorKind::Api,
+        r#"url="http://127.0.0.1:1/api/v1/x", status=404, message="You did not provide anything to share""#,
+      ),
+    ];
+    for (body, kind, message) in cases {
+      let e = error(Op::Share, &resp(404, JSON, body));
+      assert_eq!(
+        (e.kind, e.message.as_str(), e.status),
+        (kind, message, Some(404)),
+        "{body}"
+      );
+    }
+  }
+
+  #[test]
+  fn recent_on_v0_22_is_unsupported() {
+    let e = error(
+      Op::RecentMetadata,
+      &resp(
+        404,
+        JSON,
+        r#"{"message":"An unexpected error occurred :[","shrimp":"s"}"#,
+      ),
+    );
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    let e = error(
+      Op::Share,
+      &resp(
+        404,
+        JSON,
+        r#"{"message":"An unexpected error occurred :["}"#,
+      ),
+    );
+    assert_eq!(e.kind, ErrorKind::Api);
+  }
+
+  #[test]
+  fn intended_status_401_is_not_authorized() {
+    let mut r = resp(404, JSON, r#"{"message":"/api/v1/share is not available"}"#);
+    r.intended_status = Some(401);
+    assert_eq!(error(Op::Share, &r).kind, ErrorKind::NotAuthorized);
+  }
+
+  #[test]
+  fn non_json_answers() {
+    let e = error(Op::Status, &resp(404, "text/plain", "Not Found"));
+    assert_eq!(
+      (e.kind, e.message.as_str()),
+      (ErrorKind::NotFound, "Path not found")
+    );
+    let e = error(Op::Share, &resp(500, "text/plain", "Server error"));
+    assert_eq!(e.kind, ErrorKind::InternalServer);
+    assert_eq!(
+      e.message,
+      r#"url="http://127.0.0.1:1/api/v1/x", status=500, message="Internal Server Error""#
+    );
+    let e = error(
+      Op::Share,
+      &resp(502, "text/html", "<html>bad gateway</html>"),
+    );
+    assert_eq!((e.kind, e.status), (ErrorKind::InternalServer, Some(502)));
+    let e = parse(Op::Share, &CTX, &resp(200, "text/html", "<html></html>")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidResponse);
+    assert!(
+      e.message.contains("text/html") && e.message.contains("200"),
+      "{}",
+      e.message
+    );
+    let e = parse(Op::Share, &CTX, &resp(200, JSON, r#"{"custid":"#)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidResponse);
+  }
+
+  #[test]
+  fn received_metadata_has_no_share_link() {
+    let body = r#"{"custid":"a","metadata_key":"m","ttl":60,"state":"received","received":1}"#;
+    let v = parse(Op::RetrieveMetadata, &CTX, &resp(200, JSON, body)).unwrap();
+    assert!(v.get("share_link").is_none());
+  }
+}
