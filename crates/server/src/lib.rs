@@ -6,8 +6,25 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+mod app;
+mod clock;
+mod faults;
+mod http;
+mod keys;
+mod limits;
+mod router;
+mod store;
+mod v1;
+mod v2;
+
+pub use http::MAX_BODY;
 
 /// Which release line of OneTimeSecret the server imitates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -39,7 +56,12 @@ pub struct ServerOptions {
 
 impl Default for ServerOptions {
   fn default() -> Self {
-    ServerOptions { generation: Generation::default(), port: 0, username: "tester@example.com".into(), api_key: String::new() }
+    ServerOptions {
+      generation: Generation::default(),
+      port: 0,
+      username: "tester@example.com".into(),
+      api_key: String::new(),
+    }
   }
 }
 
@@ -58,70 +80,184 @@ pub struct Fault {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+  tag = "kind",
+  rename_all = "camelCase",
+  rename_all_fields = "camelCase"
+)]
 pub enum FaultKind {
-  DelayHeaders { ms: u64 },
-  DelayBody { ms: u64 },
+  DelayHeaders {
+    ms: u64,
+  },
+  DelayBody {
+    ms: u64,
+  },
   CloseBeforeResponse,
   CloseMidBody,
-  Status { status: u16, #[serde(default)] html: bool },
+  Status {
+    status: u16,
+    #[serde(default)]
+    html: bool,
+  },
   TruncatedJson,
   InvalidJson,
   InvalidUtf8,
-  RateLimited { #[serde(default)] retry_after: Option<u64> },
+  RateLimited {
+    #[serde(default)]
+    retry_after: Option<u64>,
+  },
   WrongContentType,
-  HugeBody { bytes: usize },
+  HugeBody {
+    bytes: usize,
+  },
 }
 
+/// A running server. `Send + Sync`; every method but [`Server::start`] and [`Server::close`] is
+/// synchronous and cheap.
 pub struct Server {
-  // filled in by the implementation
+  shared: Arc<app::Shared>,
+  addr: SocketAddr,
+  token: CancellationToken,
+  tracker: TaskTracker,
+  accept: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Server {
   /// Binds 127.0.0.1:`port` and serves until [`Server::close`]. Must run inside a tokio runtime.
-  pub async fn start(_options: ServerOptions) -> std::io::Result<Server> {
-    todo!()
+  pub async fn start(options: ServerOptions) -> std::io::Result<Server> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+    let addr = listener.local_addr()?;
+    let api_key = if options.api_key.is_empty() {
+      keys::token(40)
+    } else {
+      options.api_key.clone()
+    };
+    let username = if options.username.is_empty() {
+      ServerOptions::default().username
+    } else {
+      options.username.clone()
+    };
+    let shared = Arc::new(app::Shared::new(options.generation, username, api_key));
+    let token = CancellationToken::new();
+    let tracker = TaskTracker::new();
+    let handle = tokio::spawn(http::serve(
+      listener,
+      shared.clone(),
+      token.clone(),
+      tracker.clone(),
+    ));
+    Ok(Server {
+      shared,
+      addr,
+      token,
+      tracker,
+      accept: Mutex::new(Some(handle)),
+    })
   }
   pub fn addr(&self) -> SocketAddr {
-    todo!()
+    self.addr
   }
   /// `http://127.0.0.1:<port>`
   pub fn url(&self) -> String {
     format!("http://{}", self.addr())
   }
   pub fn username(&self) -> String {
-    todo!()
+    self.shared.username.clone()
   }
   pub fn api_key(&self) -> String {
-    todo!()
+    self.shared.api_key.clone()
   }
   pub fn generation(&self) -> Generation {
-    todo!()
+    self.shared.generation
   }
   /// Adds (or replaces) an account; returns its API token (generated when `token` is None).
-  pub fn add_account(&self, _email: &str, _token: Option<&str>) -> String {
-    todo!()
+  pub fn add_account(&self, email: &str, token: Option<&str>) -> String {
+    self.shared.add_account(email, token)
   }
   /// Moves the server's clock forward; expiry happens as if that time had passed.
-  pub fn advance_clock(&self, _seconds: u64) {
-    todo!()
+  pub fn advance_clock(&self, seconds: u64) {
+    self.shared.clock.advance(seconds);
+    let now = self.shared.clock.now();
+    let mark = self.shared.generation != Generation::V0_12;
+    app::lock(&self.shared.store).force_sweep(now, mark);
   }
   /// Requests received per route pattern (`"POST /api/v1/secret/:key"`), including faulted ones.
   pub fn request_counts(&self) -> BTreeMap<String, u64> {
-    todo!()
+    app::lock(&self.shared.counts)
+      .iter()
+      .map(|(k, v)| (k.clone(), *v))
+      .collect()
   }
-  pub fn set_fault(&self, _fault: Fault) {
-    todo!()
+  pub fn set_fault(&self, fault: Fault) {
+    self.shared.set_fault(fault)
   }
   pub fn clear_faults(&self) {
-    todo!()
+    self.shared.clear_faults()
   }
   /// Switches rate limiting on with `limit` requests per window per (client, event), or off with None.
-  pub fn set_rate_limit(&self, _limit: Option<u32>) {
-    todo!()
+  ///
+  /// Before the first call the server behaves like the real one out of the box: only the passphrase
+  /// brute-force limiters are active (<= v0.23 `failed_passphrase`, 5 per window per IP+custid;
+  /// v0.26 lockout after 5 wrong v2 reveals, 20 overall), which the transcripts show. `Some(n)` adds
+  /// a limit of `n` requests per event (create_secret, show_secret, show_metadata, burn_secret,
+  /// check_status) per client and window (10 min on v0.12, 20 min later) answered with the
+  /// generation's rate-limit response, and caps `failed_passphrase` at min(n, 5). `None` switches
+  /// every limiter off. Each call resets the counters.
+  pub fn set_rate_limit(&self, limit: Option<u32>) {
+    match limit {
+      Some(n) => {
+        self.shared.rate_limit.store(n, Ordering::Relaxed);
+        self
+          .shared
+          .rate_mode
+          .store(app::RATE_LIMIT, Ordering::Relaxed);
+      }
+      None => self
+        .shared
+        .rate_mode
+        .store(app::RATE_OFF, Ordering::Relaxed),
+    }
+    self.shared.clear_limiter();
   }
   /// Stops accepting, closes open connections, wipes every stored secret and frees the port.
   pub async fn close(&self) {
-    todo!()
+    self.token.cancel();
+    let handle = app::lock(&self.accept).take();
+    if let Some(h) = handle {
+      let _ = h.await;
+    }
+    self.tracker.close();
+    self.tracker.wait().await;
+    app::lock(&self.shared.store).clear();
+    self.shared.clear_limiter();
+  }
+}
+
+impl Drop for Server {
+  fn drop(&mut self) {
+    self.token.cancel();
+    if let Ok(mut s) = self.shared.store.lock() {
+      s.clear();
+    }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn assert_send_sync<T: Send + Sync>() {}
+
+  #[test]
+  fn server_is_send_sync() {
+    assert_send_sync::<Server>();
+  }
+
+  #[test]
+  fn options_deserialise_from_js_shape() {
+    let o: ServerOptions = serde_json::from_str(r#"{"generation":"v0.22","apiKey":"k"}"#).unwrap();
+    assert_eq!(o.generation, Generation::V0_22);
+    assert_eq!(o.api_key, "k");
+    assert_eq!(o.username, "tester@example.com");
   }
 }

@@ -1,0 +1,242 @@
+//! Route patterns (the keys of `request_counts`) and route tables per generation (spec §3.1, §4.1).
+
+use crate::Generation;
+
+/// The route a pattern resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+  V1Status,
+  V1Authcheck,
+  V1Share,
+  V1Create,
+  V1Generate,
+  V1Secret,
+  V1Receipt,
+  V1Recent,
+  V1Burn,
+  V2Status,
+  V2Version,
+  V2Authcheck,
+  V2Conceal {
+    guest: bool,
+  },
+  V2Generate {
+    guest: bool,
+  },
+  V2Secret {
+    guest: bool,
+  },
+  V2Reveal {
+    guest: bool,
+  },
+  V2SecretStatus,
+  V2Receipt {
+    guest: bool,
+  },
+  V2Burn {
+    guest: bool,
+  },
+  V2Recent,
+  /// No route: `v2` tells which router answered (the v2 app has its own 404 body on v0.26).
+  NotFound {
+    v2: bool,
+  },
+}
+
+/// `"METHOD /path"` with ids replaced by `:key` (v1) or `:id` (v2), plus the id itself.
+pub fn pattern(method: &str, path: &str) -> (String, Option<String>) {
+  let segs: Vec<&str> = path.split('/').collect();
+  // segs[0] is "" for an absolute path.
+  let mut id_at = None;
+  let mut placeholder = "";
+  if segs.len() >= 5 && segs[0].is_empty() && segs[1] == "api" {
+    match segs[2] {
+      "v1" => {
+        if matches!(segs[3], "secret" | "private" | "metadata" | "receipt")
+          && segs[4] != "recent"
+          && !segs[4].is_empty()
+        {
+          id_at = Some(4);
+          placeholder = ":key";
+        }
+      }
+      "v2" => {
+        if matches!(segs[3], "secret" | "private" | "receipt")
+          && !matches!(segs[4], "conceal" | "generate" | "recent" | "status" | "")
+        {
+          id_at = Some(4);
+          placeholder = ":id";
+        } else if segs[3] == "guest"
+          && segs.len() >= 6
+          && matches!(segs[4], "secret" | "receipt")
+          && !matches!(segs[5], "conceal" | "generate" | "")
+        {
+          id_at = Some(5);
+          placeholder = ":id";
+        }
+      }
+      _ => {}
+    }
+  }
+  let mut out = String::with_capacity(method.len() + 1 + path.len());
+  out.push_str(method);
+  out.push(' ');
+  let mut id = None;
+  for (i, s) in segs.iter().enumerate() {
+    if i > 0 {
+      out.push('/');
+    }
+    if Some(i) == id_at {
+      out.push_str(placeholder);
+      id = Some(percent_decode(s));
+    } else {
+      out.push_str(s);
+    }
+  }
+  (out, id)
+}
+
+fn percent_decode(s: &str) -> String {
+  let bytes = s.as_bytes();
+  let mut out = Vec::with_capacity(bytes.len());
+  let mut i = 0;
+  while i < bytes.len() {
+    if bytes[i] == b'%' && i + 2 < bytes.len() {
+      let hex = |b: u8| (b as char).to_digit(16);
+      if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+        out.push((h * 16 + l) as u8);
+        i += 3;
+        continue;
+      }
+    }
+    out.push(bytes[i]);
+    i += 1;
+  }
+  String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn route(generation: Generation, pattern: &str) -> Route {
+  use Generation::*;
+  use Route::*;
+  let g = generation;
+  let r = match pattern {
+    "GET /api/v1/status" => V1Status,
+    "GET /api/v1/authcheck" if g != V0_12 => V1Authcheck,
+    "POST /api/v1/share" => V1Share,
+    "POST /api/v1/create" => V1Create,
+    "POST /api/v1/generate" => V1Generate,
+    "POST /api/v1/secret/:key" => V1Secret,
+    "GET /api/v1/private/:key"
+    | "POST /api/v1/private/:key"
+    | "GET /api/v1/metadata/:key"
+    | "POST /api/v1/metadata/:key" => V1Receipt,
+    "GET /api/v1/receipt/:key" | "POST /api/v1/receipt/:key" if g == V0_26 => V1Receipt,
+    "GET /api/v1/private/recent" | "GET /api/v1/metadata/recent" => V1Recent,
+    "GET /api/v1/receipt/recent" if g == V0_26 => V1Recent,
+    "POST /api/v1/private/:key/burn" => V1Burn,
+    "POST /api/v1/metadata/:key/burn" | "POST /api/v1/receipt/:key/burn" if g == V0_26 => V1Burn,
+    _ if g == V0_12 => NotFound { v2: false },
+    "GET /api/v2/status" => V2Status,
+    "GET /api/v2/version" => V2Version,
+    "GET /api/v2/authcheck" if g == V0_22 => V2Authcheck,
+    "POST /api/v2/secret/conceal" => V2Conceal { guest: false },
+    "POST /api/v2/secret/generate" => V2Generate { guest: false },
+    "GET /api/v2/secret/:id" => V2Secret { guest: false },
+    "POST /api/v2/secret/:id/reveal" => V2Reveal { guest: false },
+    "GET /api/v2/secret/:id/status" => V2SecretStatus,
+    "GET /api/v2/receipt/:id" | "GET /api/v2/private/:id" => V2Receipt { guest: false },
+    "POST /api/v2/receipt/:id/burn" | "POST /api/v2/private/:id/burn" => V2Burn { guest: false },
+    "GET /api/v2/receipt/recent" | "GET /api/v2/private/recent" => V2Recent,
+    // Guest routes: v0.23.2+ (§4.1).
+    "POST /api/v2/guest/secret/conceal" if g == V0_26 => V2Conceal { guest: true },
+    "POST /api/v2/guest/secret/generate" if g == V0_26 => V2Generate { guest: true },
+    "GET /api/v2/guest/secret/:id" if g == V0_26 => V2Secret { guest: true },
+    "POST /api/v2/guest/secret/:id/reveal" if g == V0_26 => V2Reveal { guest: true },
+    "GET /api/v2/guest/receipt/:id" if g == V0_26 => V2Receipt { guest: true },
+    "POST /api/v2/guest/receipt/:id/burn" if g == V0_26 => V2Burn { guest: true },
+    _ => NotFound {
+      v2: pattern
+        .split(' ')
+        .nth(1)
+        .is_some_and(|p| p.starts_with("/api/v2/")),
+    },
+  };
+  r
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn patterns() {
+    assert_eq!(pattern("GET", "/api/v1/status").0, "GET /api/v1/status");
+    let (p, id) = pattern("POST", "/api/v1/secret/abc123");
+    assert_eq!(p, "POST /api/v1/secret/:key");
+    assert_eq!(id.as_deref(), Some("abc123"));
+    assert_eq!(
+      pattern("POST", "/api/v1/private/abc/burn").0,
+      "POST /api/v1/private/:key/burn"
+    );
+    assert_eq!(
+      pattern("GET", "/api/v1/private/recent").0,
+      "GET /api/v1/private/recent"
+    );
+    assert_eq!(
+      pattern("POST", "/api/v2/secret/conceal").0,
+      "POST /api/v2/secret/conceal"
+    );
+    assert_eq!(
+      pattern("POST", "/api/v2/secret/xyz/reveal").0,
+      "POST /api/v2/secret/:id/reveal"
+    );
+    assert_eq!(
+      pattern("GET", "/api/v2/guest/receipt/xyz").0,
+      "GET /api/v2/guest/receipt/:id"
+    );
+    assert_eq!(
+      pattern("GET", "/api/v2/receipt/recent").0,
+      "GET /api/v2/receipt/recent"
+    );
+    assert_eq!(
+      pattern("GET", "/api/v1/secret/abc").0,
+      "GET /api/v1/secret/:key"
+    );
+    assert_eq!(pattern("GET", "/").0, "GET /");
+    assert_eq!(
+      pattern("GET", "/api/v1/secret/a%62c").1.as_deref(),
+      Some("abc")
+    );
+    assert_eq!(pattern("GET", "/api/v1/secret/%").1.as_deref(), Some("%"));
+  }
+
+  #[test]
+  fn tables() {
+    use Generation::*;
+    assert_eq!(
+      route(V0_12, "GET /api/v1/authcheck"),
+      Route::NotFound { v2: false }
+    );
+    assert_eq!(route(V0_22, "GET /api/v1/authcheck"), Route::V1Authcheck);
+    assert_eq!(
+      route(V0_12, "GET /api/v2/status"),
+      Route::NotFound { v2: false }
+    );
+    assert_eq!(
+      route(V0_22, "GET /api/v1/receipt/:key"),
+      Route::NotFound { v2: false }
+    );
+    assert_eq!(
+      route(V0_26, "POST /api/v1/receipt/:key/burn"),
+      Route::V1Burn
+    );
+    assert_eq!(
+      route(V0_26, "GET /api/v2/nope"),
+      Route::NotFound { v2: true }
+    );
+    assert_eq!(
+      route(V0_26, "GET /api/v1/secret/:key"),
+      Route::NotFound { v2: false }
+    );
+  }
+}

@@ -1,0 +1,638 @@
+//! API v1 (spec §3). Every error is HTTP 404 with `{"message": ...}`; v0.26 adds
+//! `X-OTS-Intended-Status` (§3.5). Shapes follow the transcripts in `__test__/fixtures/ots-observed/`.
+
+use serde_json::{json, Map, Value};
+use zeroize::Zeroizing;
+
+use crate::app::{int, lock, Caller, Ctx, Reply, JSON, JSON_UTF8, TEXT};
+use crate::keys;
+use crate::limits::{self, SizeRule};
+use crate::router::Route;
+use crate::store::{Kind, RState, ReceiptRec, SecretRec};
+use crate::Generation::{self, *};
+
+const STATUS_BODY: &[u8] = br#"{"status":"nominal","locale":"en"}"#;
+
+fn ok(ctx: &Ctx, v: &Value) -> Reply {
+  decorate(ctx.gen, Reply::json(200, JSON_UTF8, v))
+}
+
+/// v0.12 (thin) sends `Content-Language` on every JSON answer of the app.
+fn decorate(g: Generation, r: Reply) -> Reply {
+  if g == V0_12 {
+    r.header("content-language", "en")
+  } else {
+    r
+  }
+}
+
+fn err_body(ctx: &Ctx, v: Value, intended: Option<&'static str>) -> Reply {
+  let r = decorate(ctx.gen, Reply::json(404, JSON_UTF8, &v));
+  match (ctx.gen, intended) {
+    (V0_26, Some(s)) => r.header("x-ots-intended-status", s),
+    _ => r,
+  }
+}
+
+/// 404 `{"message":"Not authorized"}` (+ intended 401 on v0.26), §3.2.
+pub fn not_authorized(ctx: &Ctx) -> Reply {
+  err_body(ctx, json!({"message": "Not authorized"}), Some("401"))
+}
+
+/// A `FormError`: v0.22 adds `shrimp` first (transcript order), v0.26 adds intended 400 (§3.5).
+fn form_error(ctx: &Ctx, caller: &Caller, msg: &str) -> Reply {
+  match ctx.gen {
+    V0_22 => err_body(
+      ctx,
+      json!({"shrimp": ctx.shrimp(caller), "message": msg}),
+      None,
+    ),
+    _ => err_body(ctx, json!({"message": msg}), Some("400")),
+  }
+}
+
+fn unknown_secret(ctx: &Ctx, key: &str) -> Reply {
+  err_body(
+    ctx,
+    json!({"secret_key": key, "message": "Unknown secret"}),
+    None,
+  )
+}
+
+/// Rate limited (§3.5): v0.12 and v0.22 "Cripes!", v0.26 "Rate limit exceeded..." with intended 400.
+/// v0.12 answers an anonymous client with a bare 500 "Server error" (transcript exchanges 72-75).
+fn rate_limited(ctx: &Ctx, caller: &Caller) -> Reply {
+  match ctx.gen {
+    V0_12 if !caller.is_auth() => Reply::raw(500, TEXT, b"Server error"),
+    V0_12 | V0_22 => err_body(
+      ctx,
+      json!({"message": "Cripes! You have been rate limited."}),
+      None,
+    ),
+    V0_26 => err_body(
+      ctx,
+      json!({"message": "Rate limit exceeded. Please try again later."}),
+      Some("400"),
+    ),
+  }
+}
+
+/// Router miss: v0.12's Otto answers text/plain, later ones JSON `{"error":"Not Found"}` (§3.5).
+pub fn router_not_found(g: Generation) -> Reply {
+  match g {
+    V0_12 => Reply::raw(404, TEXT, b"Not Found"),
+    _ => Reply::raw(404, JSON, br#"{"error":"Not Found"}"#),
+  }
+}
+
+fn event(route: Route) -> &'static str {
+  match route {
+    Route::V1Status | Route::V1Authcheck => "check_status",
+    Route::V1Share | Route::V1Create | Route::V1Generate => "create_secret",
+    Route::V1Secret => "show_secret",
+    Route::V1Receipt | Route::V1Recent => "show_metadata",
+    Route::V1Burn => "burn_secret",
+    _ => "other",
+  }
+}
+
+pub fn handle(ctx: &Ctx, route: Route) -> Reply {
+  let caller = ctx.caller();
+  if let Caller::Invalid(_) = caller {
+    return not_authorized(ctx);
+  }
+  if matches!(route, Route::V1Authcheck | Route::V1Recent) && !caller.is_auth() {
+    return not_authorized(ctx);
+  }
+  if ctx.general_limit(&caller, event(route)).is_some() {
+    return rate_limited(ctx, &caller);
+  }
+  match route {
+    Route::V1Status | Route::V1Authcheck => {
+      decorate(ctx.gen, Reply::raw(200, JSON_UTF8, STATUS_BODY))
+    }
+    Route::V1Share => share(ctx, &caller, false),
+    Route::V1Create => {
+      // v0.22.11's /create answers "Incorrect payload format" whatever is sent (transcript v0.22 #14).
+      if ctx.gen == V0_22 {
+        return form_error(ctx, &caller, "Incorrect payload format");
+      }
+      share(ctx, &caller, false)
+    }
+    Route::V1Generate => share(ctx, &caller, true),
+    Route::V1Secret => reveal(ctx, &caller),
+    Route::V1Receipt => receipt(ctx, &caller),
+    Route::V1Recent => recent(ctx, &caller),
+    Route::V1Burn => burn(ctx, &caller),
+    _ => router_not_found(ctx.gen),
+  }
+}
+
+/// `share` / `create` / `generate` (§3.3, §3.4.2).
+fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
+  let g = ctx.gen;
+  let authed = caller.is_auth();
+  let mut value: Zeroizing<String> = if generate {
+    Zeroizing::new(keys::generated_value(g))
+  } else {
+    match ctx.params.get("secret") {
+      Some(s) if !s.is_empty() => Zeroizing::new(s.to_string()),
+      _ => return form_error(ctx, caller, "You did not provide anything to share"),
+    }
+  };
+  let mut truncated = false;
+  match limits::size_rule(g, authed) {
+    SizeRule::Truncate(n) => truncated = limits::truncate_chars(&mut value, n),
+    SizeRule::MaxBytes(n) => {
+      if value.len() > n {
+        return form_error(
+          ctx,
+          caller,
+          &format!("Secret value exceeds the maximum size of {n} bytes"),
+        );
+      }
+    }
+  }
+  let passphrase = ctx.params.get("passphrase").filter(|p| !p.is_empty());
+  if let Some(p) = passphrase {
+    if let Some(msg) = limits::passphrase_error(g, p) {
+      return form_error(ctx, caller, &msg);
+    }
+  }
+  let recipients: Vec<String> = ctx
+    .params
+    .get_all("recipient")
+    .chain(ctx.params.get_all("recipient[]"))
+    .filter(|r| !r.is_empty())
+    .map(str::to_string)
+    .collect();
+  if !recipients.is_empty() {
+    if !authed {
+      let msg = match g {
+        V0_12 => format!(
+          "An account is required to send emails. Signup here: {}",
+          ctx.base
+        ),
+        _ => "An account is required to send emails.".to_string(),
+      };
+      return form_error(ctx, caller, &msg);
+    }
+    if let Some(bad) = recipients.iter().find(|r| !keys::valid_email(r)) {
+      return form_error(ctx, caller, &format!("Undeliverable email address: {bad}"));
+    }
+  }
+  let ttl = limits::ttl_v1(g, ctx.params.get("ttl"), authed);
+  let (secret, receipt) = new_pair(
+    ctx, caller, value, passphrase, ttl, generate, recipients, truncated,
+  );
+  let shown_value = if generate {
+    Some(secret.value.clone())
+  } else {
+    None
+  };
+  let v = receipt_hash(
+    ctx,
+    caller,
+    &receipt,
+    Some(&secret),
+    Mode::Create,
+    None,
+    shown_value.as_ref().map(|v| v.as_str()),
+  );
+  lock(&ctx.sh.store).insert(secret, receipt);
+  ok(ctx, &v)
+}
+
+/// Builds a secret and its receipt (shared with API v2).
+#[allow(clippy::too_many_arguments)]
+pub fn new_pair(
+  ctx: &Ctx,
+  caller: &Caller,
+  value: Zeroizing<String>,
+  passphrase: Option<&str>,
+  ttl: u64,
+  generate: bool,
+  recipients: Vec<String>,
+  truncated: bool,
+) -> (SecretRec, ReceiptRec) {
+  let now = ctx.now;
+  let kind = if generate {
+    Kind::Generate
+  } else {
+    Kind::Conceal
+  };
+  let skey = keys::new_key(ctx.gen);
+  let rkey = keys::new_key(ctx.gen);
+  let generated_value = if generate { Some(value.clone()) } else { None };
+  let secret = SecretRec {
+    key: skey.clone(),
+    receipt_key: rkey.clone(),
+    value,
+    passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())),
+    created: now,
+    updated: now,
+    ttl,
+    expires: now + ttl as f64,
+    viewed: None,
+    truncated,
+    v2_failures: 0,
+    v2_locked_until: 0.0,
+    all_failures: 0,
+    global_locked_until: 0.0,
+    fail_window_start: now,
+  };
+  let (owner, owner_id) = match caller {
+    Caller::Account {
+      email, owner_id, ..
+    } => (Some(email.clone()), Some(owner_id.clone())),
+    _ => (None, None),
+  };
+  let receipt = ReceiptRec {
+    key: rkey,
+    secret_key: skey,
+    owner,
+    owner_id,
+    ttl,
+    created: now,
+    updated: now,
+    expires: now + 2.0 * ttl as f64,
+    state: RState::New,
+    viewed_at: None,
+    previewed_at: None,
+    received_at: None,
+    burned_at: None,
+    recipients,
+    has_passphrase: passphrase.is_some(),
+    kind,
+    truncated,
+    generated_value,
+    view_count: 0,
+    first_access: None,
+    last_access: None,
+  };
+  (secret, receipt)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+  Create,
+  View,
+  Burn,
+  Recent,
+}
+
+/// The receipt ("metadata") hash, §3.4.2, per generation and per context (see the transcripts:
+/// received receipts drop the secret fields; burned ones carry an empty `secret_key`; the burn
+/// answer is a snapshot; `recent` items drop `secret_key`; v0.26 adds the additive copies).
+fn receipt_hash(
+  ctx: &Ctx,
+  caller: &Caller,
+  r: &ReceiptRec,
+  secret: Option<&SecretRec>,
+  mode: Mode,
+  shown_state: Option<RState>,
+  value: Option<&str>,
+) -> Value {
+  let g = ctx.gen;
+  let now = ctx.now;
+  let state = shown_state.unwrap_or(r.state);
+  let received = state == RState::Received;
+  let gone = matches!(state, RState::Burned | RState::Expired | RState::Orphaned);
+  let custid = match g {
+    V0_26 => caller
+      .email()
+      .map(str::to_string)
+      .unwrap_or_else(|| "anon".into()),
+    _ => r.owner.clone().unwrap_or_else(|| "anon".into()),
+  };
+  let mut m = Map::new();
+  m.insert("custid".into(), json!(custid));
+  m.insert("metadata_key".into(), json!(r.key));
+  let secret_key: Option<Value> = if received {
+    None
+  } else if gone {
+    Some(json!(""))
+  } else {
+    Some(json!(r.secret_key))
+  };
+  if let Some(sk) = &secret_key {
+    if mode != Mode::Recent {
+      m.insert("secret_key".into(), sk.clone());
+    }
+  }
+  let ttl = if g == V0_12 { r.ttl * 2 } else { r.ttl };
+  m.insert("ttl".into(), json!(ttl));
+  let metadata_ttl = r.remaining(now);
+  m.insert("metadata_ttl".into(), json!(metadata_ttl));
+  if !received {
+    let st = match secret {
+      Some(s) => json!(s.remaining(now)),
+      None if g == V0_12 => json!(r.ttl * 2),
+      None => Value::Null,
+    };
+    m.insert("secret_ttl".into(), st);
+  }
+  let url = match mode {
+    // v0.26 quirk: the receipt GET builds its URLs with an empty key (transcript v0.26 #7, #14-16).
+    Mode::View => format!("{}/receipt/", ctx.base),
+    _ => format!("{}/receipt/{}", ctx.base, r.key),
+  };
+  if g == V0_26 {
+    m.insert("metadata_url".into(), json!(url));
+  }
+  m.insert("state".into(), json!(state.legacy()));
+  m.insert("updated".into(), int(r.updated));
+  m.insert("created".into(), int(r.created));
+  if received {
+    m.insert("received".into(), int(r.received_at.unwrap_or(r.updated)));
+  }
+  let recipient: Vec<String> = r
+    .recipients
+    .iter()
+    .map(|e| keys::obscure_email(e))
+    .collect();
+  m.insert("recipient".into(), json!(recipient));
+  if g != V0_12 {
+    m.insert("share_domain".into(), json!(""));
+  }
+  if let Some(v) = value {
+    m.insert("value".into(), json!(v));
+  }
+  let passphrase_required =
+    matches!(mode, Mode::Create | Mode::View) && secret.is_some() && !received && !gone;
+  if passphrase_required {
+    m.insert("passphrase_required".into(), json!(r.has_passphrase));
+  }
+  if g == V0_26 {
+    m.insert("identifier".into(), json!(r.key));
+    if let Some(sk) = secret_key {
+      m.insert("secret_identifier".into(), sk);
+    }
+    if passphrase_required {
+      m.insert("has_passphrase".into(), json!(r.has_passphrase));
+    }
+    m.insert("recipients".into(), json!(recipient));
+    m.insert("receipt_ttl".into(), json!(metadata_ttl));
+    m.insert("receipt_url".into(), json!(url));
+    if let Some(v) = value {
+      m.insert("secret_value".into(), json!(v));
+    }
+  }
+  Value::Object(m)
+}
+
+/// The v1 key sanitation of v0.24+: strip `[^a-zA-Z0-9_-]`; keys under 20 characters are a 404
+/// `{"message":"Not Found"}` (v0.24.2+, §3.5).
+fn v026_key(ctx: &Ctx) -> Result<String, Reply> {
+  let k: String = ctx
+    .key
+    .chars()
+    .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+    .collect();
+  if k.len() < 20 {
+    return Err(err_body(ctx, json!({"message": "Not Found"}), None));
+  }
+  Ok(k)
+}
+
+fn path_key(ctx: &Ctx) -> Result<String, Reply> {
+  match ctx.gen {
+    V0_26 => v026_key(ctx),
+    _ => Ok(ctx.key.clone()),
+  }
+}
+
+/// `POST /secret/:key` (§3.4.3, §3.6).
+fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
+  let key = match path_key(ctx) {
+    Ok(k) => k,
+    Err(r) => return r,
+  };
+  let now = ctx.now;
+  let given = ctx.params.get("passphrase").filter(|p| !p.is_empty());
+  let mut store = lock(&ctx.sh.store);
+  let Some(secret) = store.live_secret(&key, now) else {
+    return unknown_secret(ctx, &key);
+  };
+  if ctx.gen == V0_26 && now < secret.global_locked_until {
+    // v0.24.6+ passphrase lockout seen through v1's catch-all (§3.5).
+    return form_error(ctx, caller, "An unexpected error occurred :[");
+  }
+  if !secret.passphrase_ok(given) {
+    match ctx.gen {
+      V0_26 => {
+        if ctx.sh.rate_mode() != crate::app::RATE_OFF {
+          note_failure(secret, now, false);
+        }
+        return unknown_secret(ctx, &key);
+      }
+      _ => {
+        drop(store);
+        if ctx.failed_passphrase(caller) {
+          return rate_limited(ctx, caller);
+        }
+        return unknown_secret(ctx, &key);
+      }
+    }
+  }
+  let Some(taken) = store.take_secret(&key, now) else {
+    return unknown_secret(ctx, &key);
+  };
+  drop(store);
+  let v = match ctx.gen {
+    V0_12 => json!({"value": taken.value.as_str(), "secret_key": key}),
+    _ => json!({"value": taken.value.as_str(), "secret_key": key, "share_domain": ctx.base}),
+  };
+  ok(ctx, &v)
+}
+
+/// The v0.26 limiter tiers: 5 per secret(+IP) locks v2 reveals, 20 per secret locks everything; lockouts
+/// last 30 minutes within a 10-minute counting window (§3.5 "Passphrase limiter").
+pub fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
+  if now - secret.fail_window_start >= 600.0 {
+    secret.fail_window_start = now;
+    secret.v2_failures = 0;
+    secret.all_failures = 0;
+  }
+  secret.all_failures += 1;
+  if v2 {
+    secret.v2_failures += 1;
+    if secret.v2_failures >= 5 {
+      secret.v2_locked_until = now + 1800.0;
+    }
+  }
+  if secret.all_failures >= 20 {
+    secret.global_locked_until = now + 1800.0;
+  }
+}
+
+/// `GET|POST /private/:key` (§3.4.5).
+fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
+  let key = match path_key(ctx) {
+    Ok(k) => k,
+    Err(r) => return r,
+  };
+  let now = ctx.now;
+  let g = ctx.gen;
+  let mut store = lock(&ctx.sh.store);
+  store.sweep(now, g != V0_12);
+  let Some(r) = store.live_receipt(&key, now) else {
+    return unknown_secret(ctx, &key);
+  };
+  let secret_key = r.secret_key.clone();
+  let pre_state = r.state;
+  let generated = r.generated_value.clone();
+  let created = r.created;
+  let secret_exists = store
+    .secrets
+    .get(&secret_key)
+    .map(|s| s.expires > now)
+    .unwrap_or(false);
+  let mut value: Option<Zeroizing<String>> = None;
+  let mut shown_state = None;
+  match g {
+    V0_12 => {
+      // <= v0.18: the creator's view moves new -> viewed; this answer still shows the old state.
+      if pre_state == RState::New && secret_exists {
+        shown_state = Some(RState::New);
+        if let Some(r) = store.receipts.get_mut(&key) {
+          r.state = RState::Viewed;
+          r.viewed_at = Some(now);
+          r.updated = now;
+        }
+      }
+    }
+    V0_22 => {
+      // v0.18-v0.25: first view of a new, passphrase-less receipt shows the value and moves it to viewed.
+      if pre_state == RState::New && secret_exists {
+        let has_pass = store
+          .secrets
+          .get(&secret_key)
+          .map(|s| s.has_passphrase())
+          .unwrap_or(true);
+        if !has_pass {
+          value = store.secrets.get(&secret_key).map(|s| s.value.clone());
+        }
+        if let Some(r) = store.receipts.get_mut(&key) {
+          r.state = RState::Viewed;
+          r.viewed_at = Some(now);
+          r.updated = now;
+        }
+      }
+    }
+    V0_26 => {
+      // v0.26: state unchanged; a generated value is shown once within 60 s (atomic claim).
+      if secret_exists && generated.is_some() && now - created <= 60.0 {
+        value = generated;
+        if let Some(r) = store.receipts.get_mut(&key) {
+          r.generated_value = None;
+        }
+      }
+    }
+  }
+  let Some(r) = store.receipts.get(&key) else {
+    return unknown_secret(ctx, &key);
+  };
+  let secret = store.secrets.get(&secret_key).filter(|s| s.expires > now);
+  let v = receipt_hash(
+    ctx,
+    caller,
+    r,
+    secret,
+    Mode::View,
+    shown_state,
+    value.as_ref().map(|v| v.as_str()),
+  );
+  drop(store);
+  ok(ctx, &v)
+}
+
+/// `GET /private/recent` (§3.4.6): newest first; broken on v0.22 (§3.11 #1).
+fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
+  if ctx.gen == V0_22 {
+    return form_error(ctx, caller, "An unexpected error occurred :[");
+  }
+  let Some(email) = caller.email() else {
+    return not_authorized(ctx);
+  };
+  let now = ctx.now;
+  let mut store = lock(&ctx.sh.store);
+  store.sweep(now, ctx.gen != V0_12);
+  let keys: Vec<String> = store.recent.get(email).cloned().unwrap_or_default();
+  let mut items = Vec::with_capacity(keys.len());
+  for k in keys.iter().rev() {
+    if let Some(r) = store.receipts.get(k) {
+      if ctx.gen == V0_26 && now - r.created > 30.0 * 86400.0 {
+        continue;
+      }
+      let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
+      items.push(receipt_hash(
+        ctx,
+        caller,
+        r,
+        secret,
+        Mode::Recent,
+        None,
+        None,
+      ));
+    }
+  }
+  drop(store);
+  ok(ctx, &Value::Array(items))
+}
+
+/// `POST /private/:key/burn` (§3.4.4).
+fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
+  let key = match path_key(ctx) {
+    Ok(k) => k,
+    Err(r) => return r,
+  };
+  let now = ctx.now;
+  let g = ctx.gen;
+  let given = ctx.params.get("passphrase").filter(|p| !p.is_empty());
+  let mut store = lock(&ctx.sh.store);
+  let Some(r) = store.live_receipt(&key, now) else {
+    return unknown_secret(ctx, &key);
+  };
+  let secret_key = r.secret_key.clone();
+  let pre_state = r.state;
+  let Some(secret) = store.live_secret(&secret_key, now) else {
+    return unknown_secret(ctx, &key);
+  };
+  if !secret.passphrase_ok(given) {
+    match g {
+      V0_26 => {
+        if ctx.sh.rate_mode() != crate::app::RATE_OFF {
+          note_failure(secret, now, false);
+        }
+        return form_error(ctx, caller, "Double check that passphrase");
+      }
+      _ => {
+        drop(store);
+        if ctx.failed_passphrase(caller) {
+          return rate_limited(ctx, caller);
+        }
+        // <= v0.18: "Unknown secret"; v0.19+: "Double check that passphrase" (§3.6).
+        return match g {
+          V0_12 => unknown_secret(ctx, &key),
+          _ => form_error(ctx, caller, "Double check that passphrase"),
+        };
+      }
+    }
+  }
+  if !store.burn(&key, now) {
+    return unknown_secret(ctx, &key);
+  }
+  let Some(r) = store.receipts.get(&key) else {
+    return unknown_secret(ctx, &key);
+  };
+  // v0.12 reports the burned receipt; v0.22 and v0.26 a snapshot taken before the burn (state "new").
+  let shown = match g {
+    V0_12 => None,
+    _ => Some(pre_state),
+  };
+  let state = receipt_hash(ctx, caller, r, None, Mode::Burn, shown, None);
+  let short = r.secret_shortkey(if g == V0_26 { 8 } else { 6 });
+  drop(store);
+  ok(ctx, &json!({"state": state, "secret_shortkey": short}))
+}
