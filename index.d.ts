@@ -1,0 +1,246 @@
+// Types of onetimesecret-api 3.x. Every name 2.1.1 exported is here with the same shape; additions
+// are marked "Added in 3.0".
+
+/** API versions this client speaks. 2.1.1 typed this as the string union `"v1"`. */
+export type ApiVersion = 'v1' | 'v2'
+/** Added in 3.0: a runtime list of the supported API versions. */
+export declare const ApiVersion: { readonly V1: 'v1'; readonly V2: 'v2' }
+
+/** Hosted regions: independent deployments with their own accounts and secrets. Added in 3.0. */
+export type Region = 'eu' | 'us' | 'ca' | 'nz' | 'uk'
+
+export interface ApiOptions {
+  /** Server base URL. Default `https://onetimesecret.com`. */
+  url?: string
+  /** Default `"v1"`. */
+  apiVersion?: ApiVersion
+  /** Ignored (2.1.1 accepted and ignored it too): put the port in `url`. */
+  port?: number
+  /** Added in 3.0: pick a regional host instead of `url`. */
+  region?: Region
+  /** Added in 3.0: total time per call in milliseconds, connection included. Default 30000. */
+  timeout?: number
+  /** Added in 3.0: time to establish a connection, in milliseconds. */
+  connectTimeout?: number
+  /**
+   * Added in 3.0: retries for calls that create and consume nothing (`status`, `retrieveMetadata`,
+   * `recentMetadata`, `secretStatus`) on connection failures, 429 and 503. Default 2. Calls that
+   * create or consume a secret are retried only when the connection was never established.
+   */
+  retries?: number
+  /** Added in 3.0: first backoff delay in milliseconds (full jitter, doubling). Default 250. */
+  retryDelay?: number
+  /** Added in 3.0: backoff cap in milliseconds. Default 8000. */
+  maxRetryDelay?: number
+  /** Added in 3.0: extra trusted CA certificates (PEM) for a self-hosted server. */
+  ca?: string
+  /** Added in 3.0: proxy URL for every request (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply). */
+  proxy?: string
+  /** Added in 3.0: custom domain that share links are created on (`share_domain`). */
+  shareDomain?: string
+  /** Added in 3.0: answers larger than this many bytes are refused. Default 32 MiB. */
+  maxResponseBytes?: number
+}
+
+/** Added in 3.0: options every call takes as its last argument. */
+export interface CallOptions {
+  /** Cancels the request; the call rejects with an `AbortError`. */
+  signal?: AbortSignal
+  /** Overrides the client's timeout for this call, in milliseconds. */
+  timeout?: number
+}
+
+export type ApiResponseState = 'new' | 'received' | 'burned' | 'viewed'
+
+export interface ApiOptionsShare extends CallOptions {
+  passphrase?: string
+  /** Seconds. Servers clamp it to their limits, never reject it. */
+  ttl?: number
+  recipient?: string
+  /** Added in 3.0. */
+  shareDomain?: string
+}
+
+export interface ApiOptionsGenerate extends ApiOptionsShare {
+  /** Added in 3.0: generated value length (servers v0.24+). */
+  length?: number
+  /** Added in 3.0: character sets (servers v0.24+). */
+  characterSets?: {
+    uppercase?: boolean
+    lowercase?: boolean
+    numbers?: boolean
+    symbols?: boolean
+    excludeAmbiguous?: boolean
+  }
+}
+
+export interface ApiOptionsRetrieveSecret extends CallOptions {
+  passphrase?: string
+}
+
+/** Added in 3.0: `burn` takes the passphrase that servers v0.19+ require for protected secrets. */
+export interface ApiOptionsBurn extends CallOptions {
+  passphrase?: string
+}
+
+export interface ApiResponseShare {
+  custid: string
+  metadata_key: string
+  secret_key: string
+  /** `<url>/secret/<secret_key>` */
+  share_link: string
+  ttl: number
+  metadata_ttl: number
+  secret_ttl: number
+  state: ApiResponseState
+  updated: number
+  created: number
+  recipient: string[]
+  passphrase_required: boolean
+  /** Every other field the server sent. With API v2: `raw` (the server's answer) and `raw_state`. */
+  [field: string]: unknown
+}
+
+export interface ApiResponseGenerate extends ApiResponseShare {
+  value: string
+}
+
+export interface ApiResponseRetrieveSecret {
+  value: string
+  secret_key: string
+  [field: string]: unknown
+}
+
+export interface ApiResponseRetrieveMetadata {
+  custid: string
+  metadata_key: string
+  ttl: number
+  metadata_ttl: number
+  state: ApiResponseState
+  updated: number
+  created: number
+  recipient: string[]
+  secret_key?: string
+  share_link?: string
+  secret_ttl?: number
+  received?: number
+  passphrase_required?: boolean
+  [field: string]: unknown
+}
+
+export interface ApiResponseBurn {
+  state: {
+    custid: string
+    metadata_key: string
+    secret_key: string
+    ttl: number
+    metadata_ttl: number
+    secret_ttl: number
+    state: 'burned'
+    updated: number
+    created: number
+    recipient: string[]
+    [field: string]: unknown
+  }
+  secret_shortkey: string
+  [field: string]: unknown
+}
+
+export interface ApiResponseRecentMetadata {
+  custid: string
+  metadata_key: string
+  ttl: number
+  metadata_ttl: number
+  secret_ttl: number
+  state: ApiResponseState
+  updated: number
+  created: number
+  recipient: string[]
+  received?: number
+  [field: string]: unknown
+}
+
+/** Added in 3.0: `secretStatus()` (API v2). */
+export interface ApiResponseSecretStatus {
+  state: ApiResponseState | 'unknown' | 'expired' | 'orphaned'
+  raw_state: string
+  passphrase_required?: boolean
+  secret_ttl?: number
+  raw: unknown
+}
+
+/** Added in 3.0: `serverInfo()`. */
+export interface ServerInfo {
+  status: 'nominal' | 'offline'
+  /** `"0.22.11"` where `/api/v2/version` answers, else null. */
+  version: string | null
+  apiVersions: ApiVersion[]
+}
+
+export declare class OneTimeSecretApi {
+  /** Throws `InputError` when `username` or `password` is undefined. */
+  constructor(username: string, password: string, options?: ApiOptions)
+  /** Added in 3.0: a client that sends no credentials (share, generate, reveal, receipt, burn). */
+  static anonymous(options?: ApiOptions): OneTimeSecretApi
+  /** Added in 3.0. */
+  readonly url: string
+  /** Added in 3.0. */
+  readonly apiVersion: ApiVersion
+  /** Added in 3.0. */
+  readonly anonymous: boolean
+  status(options?: CallOptions): Promise<boolean>
+  share(secret: string, options?: ApiOptionsShare): Promise<ApiResponseShare>
+  generate(options?: ApiOptionsGenerate): Promise<ApiResponseGenerate>
+  retrieveSecret(secretKey: string, options?: ApiOptionsRetrieveSecret): Promise<ApiResponseRetrieveSecret>
+  retrieveMetadata(metadataKey: string, options?: CallOptions): Promise<ApiResponseRetrieveMetadata>
+  burn(metadataKey: string, options?: ApiOptionsBurn): Promise<ApiResponseBurn>
+  recentMetadata(options?: CallOptions): Promise<ApiResponseRecentMetadata[]>
+  /** Added in 3.0, API v2 only. */
+  secretStatus(secretKey: string, options?: CallOptions): Promise<ApiResponseSecretStatus>
+  /** Added in 3.0. */
+  serverInfo(options?: CallOptions): Promise<ServerInfo>
+  toJSON(): { url: string; apiVersion: ApiVersion; anonymous: boolean }
+}
+export default OneTimeSecretApi
+
+export interface ErrorDetails {
+  code?: string
+  status?: number
+  intendedStatus?: number
+  serverMessage?: string
+  retryAfter?: number
+  cause?: unknown
+}
+
+/** Added in 3.0: the base of every error this package raises. */
+export declare class OneTimeSecretError extends Error {
+  constructor(message?: string, details?: ErrorDetails)
+  /** Stable machine-readable code, e.g. `ERR_OTS_UNKNOWN_SECRET`. */
+  code: string
+  /** HTTP status of the answer, when there was one. */
+  status?: number
+  /** `X-OTS-Intended-Status` (servers v0.24.6+ on API v1). */
+  intendedStatus?: number
+  /** The server's own message. */
+  serverMessage?: string
+  /** Seconds to wait before retrying (rate limits), when the server said. */
+  retryAfter?: number
+}
+export declare class InputError extends OneTimeSecretError {}
+export declare class NotAuthorizedError extends OneTimeSecretError {}
+export declare class NotFoundError extends OneTimeSecretError {}
+export declare class UnknownSecretError extends OneTimeSecretError {}
+/** Added in 3.0. */
+export declare class IncorrectPassphraseError extends UnknownSecretError {}
+export declare class RateLimitedError extends OneTimeSecretError {}
+export declare class InternalServerError extends OneTimeSecretError {}
+export declare class NetworkError extends OneTimeSecretError {}
+export declare class TimeoutError extends OneTimeSecretError {}
+/** Added in 3.0. */
+export declare class AbortError extends OneTimeSecretError {}
+/** Added in 3.0. */
+export declare class InvalidResponseError extends OneTimeSecretError {}
+/** Added in 3.0. */
+export declare class UnsupportedError extends OneTimeSecretError {}
+/** Added in 3.0. */
+export declare class ApiError extends OneTimeSecretError {}

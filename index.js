@@ -1,0 +1,171 @@
+'use strict'
+
+// The public surface: a thin skin over the native client. Arguments are checked and converted in
+// Rust; this file only keeps the credentials out of reach (a private field holding the native
+// object), wires AbortSignals to native cancel tokens, and turns any synchronous throw into a
+// rejected Promise, so no method ever throws.
+
+const binding = require('./binding.js')
+const errors = require('./errors.js')
+
+binding.registerErrorFactory(errors.fromNative)
+
+const { NativeClient, CancelToken } = binding
+const ANONYMOUS = Symbol('anonymous')
+const inspect = Symbol.for('nodejs.util.inspect.custom')
+
+function isAbortSignal(value) {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof value.aborted === 'boolean' &&
+    typeof value.addEventListener === 'function' &&
+    typeof value.removeEventListener === 'function'
+  )
+}
+
+function abortError(signal) {
+  return new errors.AbortError('The operation was aborted', { cause: signal.reason })
+}
+
+/** Calls `native[method](...args, token)`, honouring `options.signal`. Never throws. */
+function run(native, method, args, options) {
+  let signal
+  try {
+    signal = options !== null && typeof options === 'object' ? options.signal : undefined
+    if (signal === undefined || signal === null) return native[method](...args, null)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+  if (!isAbortSignal(signal)) return Promise.reject(new errors.InputError('Invalid signal: expected an AbortSignal'))
+  if (signal.aborted) return Promise.reject(abortError(signal))
+  const token = new CancelToken()
+  const onAbort = () => token.cancel()
+  signal.addEventListener('abort', onAbort, { once: true })
+  const cleanup = () => signal.removeEventListener('abort', onAbort)
+  let promise
+  try {
+    promise = native[method](...args, token)
+  } catch (err) {
+    cleanup()
+    return Promise.reject(err)
+  }
+  return promise.then(
+    (value) => {
+      cleanup()
+      return value
+    },
+    (err) => {
+      cleanup()
+      if (err instanceof errors.AbortError && err.cause === undefined && signal.reason !== undefined) {
+        Object.defineProperty(err, 'cause', { value: signal.reason, writable: true, configurable: true })
+      }
+      throw err
+    },
+  )
+}
+
+class OneTimeSecretApi {
+  #native
+
+  /**
+   * @param {string} username account email
+   * @param {string} password API token
+   * @param {object} [options] `{ url, apiVersion, region, timeout, retries, ca, proxy, shareDomain }`
+   */
+  constructor(username, password, options) {
+    if (username === ANONYMOUS) {
+      this.#native = new NativeClient(null, null, password)
+      return
+    }
+    if (username === undefined || password === undefined) {
+      throw new errors.InputError('No username or password provided')
+    }
+    this.#native = new NativeClient(username, password, options)
+  }
+
+  /** A client that sends no credentials at all (share, generate, reveal, receipt and burn work). */
+  static anonymous(options) {
+    return new OneTimeSecretApi(ANONYMOUS, options)
+  }
+
+  /** The server's base URL, without a trailing slash. */
+  get url() {
+    return this.#native.url
+  }
+
+  get apiVersion() {
+    return this.#native.apiVersion
+  }
+
+  get anonymous() {
+    return this.#native.anonymous
+  }
+
+  status(options) {
+    return run(this.#native, 'status', [options], options)
+  }
+
+  share(secret, options) {
+    return run(this.#native, 'share', [secret, options], options)
+  }
+
+  generate(options) {
+    return run(this.#native, 'generate', [options], options)
+  }
+
+  retrieveSecret(secretKey, options) {
+    return run(this.#native, 'retrieveSecret', [secretKey, options], options)
+  }
+
+  retrieveMetadata(metadataKey, options) {
+    return run(this.#native, 'retrieveMetadata', [metadataKey, options], options)
+  }
+
+  burn(metadataKey, options) {
+    return run(this.#native, 'burn', [metadataKey, options], options)
+  }
+
+  recentMetadata(options) {
+    return run(this.#native, 'recentMetadata', [options], options)
+  }
+
+  /** API v2 only: a secret's state without revealing it. */
+  secretStatus(secretKey, options) {
+    return run(this.#native, 'secretStatus', [secretKey, options], options)
+  }
+
+  /** What the server is: `{ status, version, apiVersions }`. */
+  serverInfo(options) {
+    return run(this.#native, 'serverInfo', [options], options)
+  }
+
+  toJSON() {
+    return { url: this.url, apiVersion: this.apiVersion, anonymous: this.anonymous }
+  }
+
+  [inspect]() {
+    return `OneTimeSecretApi { url: '${this.url}', apiVersion: '${this.apiVersion}', anonymous: ${this.anonymous} }`
+  }
+}
+
+const ApiVersion = Object.freeze({ V1: 'v1', V2: 'v2' })
+
+Object.defineProperty(exports, '__esModule', { value: true })
+exports.OneTimeSecretApi = OneTimeSecretApi
+exports.default = OneTimeSecretApi
+exports.ApiVersion = ApiVersion
+exports.OneTimeSecretError = errors.OneTimeSecretError
+exports.InputError = errors.InputError
+exports.NotAuthorizedError = errors.NotAuthorizedError
+exports.NotFoundError = errors.NotFoundError
+exports.UnknownSecretError = errors.UnknownSecretError
+exports.IncorrectPassphraseError = errors.IncorrectPassphraseError
+exports.RateLimitedError = errors.RateLimitedError
+exports.InternalServerError = errors.InternalServerError
+exports.NetworkError = errors.NetworkError
+exports.TimeoutError = errors.TimeoutError
+exports.AbortError = errors.AbortError
+exports.InvalidResponseError = errors.InvalidResponseError
+exports.UnsupportedError = errors.UnsupportedError
+exports.ApiError = errors.ApiError

@@ -1,0 +1,21 @@
+import cjs from './index.js'
+
+export const {
+  OneTimeSecretApi,
+  ApiVersion,
+  OneTimeSecretError,
+  InputError,
+  NotAuthorizedError,
+  NotFoundError,
+  UnknownSecretError,
+  IncorrectPassphraseError,
+  RateLimitedError,
+  InternalServerError,
+  NetworkError,
+  TimeoutError,
+  AbortError,
+  InvalidResponseError,
+  UnsupportedError,
+  ApiError,
+} = cjs
+export default cjs.OneTimeSecretApi

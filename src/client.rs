@@ -1,0 +1,293 @@
+//! `NativeClient`: the native half of `OneTimeSecretApi`. Each method converts its arguments, starts
+//! the core call on the tokio runtime and returns a Promise; results and errors become JS values on
+//! the JS thread when the call settles. Methods never throw for bad input: the Promise rejects.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{Object, PromiseRaw, Unknown};
+use napi::{Env, ValueType};
+use napi_derive::napi;
+use ots_core::config::{normalise_base_url, ApiVersion, ClientConfig, Credentials, Region, RetryPolicy};
+use ots_core::wire::ShareParams;
+use ots_core::{CallOptions, Client, Error};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::cancel::CancelToken;
+use crate::convert::{self, Bad, Res};
+use crate::errors;
+
+type JsPromise<'env> = PromiseRaw<'env, Unknown<'env>>;
+
+#[napi]
+pub struct NativeClient {
+  inner: Arc<Client>,
+}
+
+fn fail(env: &Env, bad: Bad) -> napi::Error {
+  match bad {
+    Bad::Input(e) => errors::to_js(env, e),
+    Bad::Js(e) => e,
+  }
+}
+
+/// Runs `fut` on the runtime; settles on the JS thread, wiping the parsed answer once converted.
+fn spawn<'env, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
+where
+  F: Future<Output = ots_core::Result<Value>> + Send + 'static,
+{
+  env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, result| match result {
+    Ok(mut value) => {
+      let js = env.to_js_value(&value);
+      ots_core::client::wipe(&mut value);
+      js
+    }
+    Err(e) => Err(errors::to_js(env, e)),
+  })
+}
+
+/// A Promise that rejects with `bad` (input errors reject; they are never thrown).
+fn reject<'env>(env: &'env Env, bad: Bad) -> napi::Result<JsPromise<'env>> {
+  match bad {
+    Bad::Input(e) => spawn(env, async move { Err(e) }),
+    Bad::Js(e) => Err(e),
+  }
+}
+
+fn call_options(o: Option<&Object<'_>>, cancel: Option<&CancelToken>) -> Res<CallOptions> {
+  Ok(CallOptions { timeout: convert::opt_duration_ms(o, "timeout")?, cancel: cancel.map(|c| c.token.clone()) })
+}
+
+fn config(username: &Unknown<'_>, password: &Unknown<'_>, options: &Unknown<'_>) -> Res<ClientConfig> {
+  let mut cfg = ClientConfig::default();
+  let (ut, pt) = (username.get_type()?, password.get_type()?);
+  cfg.credentials = match (ut, pt) {
+    // Only `OneTimeSecretApi.anonymous()` passes null for both.
+    (ValueType::Null, ValueType::Null) => None,
+    (ValueType::String, ValueType::String) => {
+      let user = unsafe { username.cast::<String>() }?;
+      let token = Zeroizing::new(unsafe { password.cast::<String>() }?);
+      if user.is_empty() || token.is_empty() {
+        return Err(Error::input("No username or password provided").into());
+      }
+      if user.contains(':') || user.chars().chain(token.chars()).any(char::is_control) {
+        return Err(Error::input("Invalid username or password: no ':' in the username and no control characters").into());
+      }
+      Some(Credentials { username: user, token })
+    }
+    _ => return Err(Error::input("No username or password provided: both must be strings").into()),
+  };
+  let o = convert::options(options, "options")?;
+  let o = o.as_ref();
+  let url = convert::opt_string(o, "url")?;
+  let region = convert::opt_string(o, "region")?;
+  cfg.base_url = match (url, region) {
+    (Some(_), Some(_)) => return Err(Error::input("Give either url or region, not both").into()),
+    (Some(u), None) => normalise_base_url(&u)?,
+    (None, Some(r)) => Region::parse(&r)?.url().to_owned(),
+    (None, None) => cfg.base_url,
+  };
+  if let Some(v) = convert::opt_string(o, "apiVersion")? {
+    cfg.api_version = ApiVersion::parse(&v)?;
+  }
+  if let Some(t) = convert::opt_duration_ms(o, "timeout")? {
+    cfg.timeout = t;
+  }
+  cfg.connect_timeout = convert::opt_duration_ms(o, "connectTimeout")?;
+  if let Some(n) = convert::opt_number(o, "retries", 10.0)? {
+    cfg.retry = RetryPolicy { max_retries: n as u32, ..RetryPolicy::default() };
+  }
+  if let Some(ms) = convert::opt_duration_ms(o, "retryDelay")? {
+    cfg.retry.base_delay = ms;
+  }
+  if let Some(ms) = convert::opt_duration_ms(o, "maxRetryDelay")? {
+    cfg.retry.max_delay = ms;
+  }
+  cfg.ca_pem = convert::opt_string(o, "ca")?.map(String::into_bytes);
+  cfg.proxy = convert::opt_string(o, "proxy")?;
+  cfg.share_domain = convert::opt_string(o, "shareDomain")?;
+  if let Some(n) = convert::opt_number(o, "maxResponseBytes", 1024.0 * 1024.0 * 1024.0)? {
+    cfg.max_response_bytes = n as usize;
+  }
+  Ok(cfg)
+}
+
+#[napi]
+impl NativeClient {
+  /// Throws an `InputError` for a bad configuration (the one place that throws: a constructor).
+  #[napi(constructor)]
+  pub fn new(env: Env, username: Unknown, password: Unknown, options: Unknown) -> napi::Result<Self> {
+    let cfg = config(&username, &password, &options).map_err(|b| fail(&env, b))?;
+    let inner = Client::new(cfg).map_err(|e| errors::to_js(&env, e))?;
+    Ok(NativeClient { inner: Arc::new(inner) })
+  }
+
+  #[napi(getter)]
+  pub fn url(&self) -> String {
+    self.inner.base_url().to_owned()
+  }
+
+  #[napi(getter)]
+  pub fn api_version(&self) -> &'static str {
+    match self.inner.api_version() {
+      ApiVersion::V1 => "v1",
+      ApiVersion::V2 => "v2",
+    }
+  }
+
+  #[napi(getter)]
+  pub fn anonymous(&self) -> bool {
+    self.inner.is_anonymous()
+  }
+
+  #[napi(ts_return_type = "Promise<boolean>")]
+  pub fn status<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
+    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+      Ok(c) => c,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.status(&call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn share<'env>(
+    &self,
+    env: &'env Env,
+    secret: Unknown,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let secret = convert::secret(&secret)?;
+      let o = convert::options(&options, "options")?;
+      let params = ShareParams { secret, options: convert::create_options(o.as_ref())? };
+      Ok((params, call_options(o.as_ref(), cancel)?))
+    })();
+    let (params, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.share(params, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn generate<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let o = convert::options(&options, "options")?;
+      Ok((convert::create_options(o.as_ref())?, call_options(o.as_ref(), cancel)?))
+    })();
+    let (opts, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.generate(opts, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn retrieve_secret<'env>(
+    &self,
+    env: &'env Env,
+    key: Unknown,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let key = convert::key(&key)?;
+      let o = convert::options(&options, "options")?;
+      Ok((key, convert::opt_secret_string(o.as_ref(), "passphrase")?, call_options(o.as_ref(), cancel)?))
+    })();
+    let (key, passphrase, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.retrieve_secret(&key, passphrase, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn retrieve_metadata<'env>(
+    &self,
+    env: &'env Env,
+    key: Unknown,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let key = convert::key(&key)?;
+      let o = convert::options(&options, "options")?;
+      Ok((key, call_options(o.as_ref(), cancel)?))
+    })();
+    let (key, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.retrieve_metadata(&key, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn burn<'env>(
+    &self,
+    env: &'env Env,
+    key: Unknown,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let key = convert::key(&key)?;
+      let o = convert::options(&options, "options")?;
+      Ok((key, convert::opt_secret_string(o.as_ref(), "passphrase")?, call_options(o.as_ref(), cancel)?))
+    })();
+    let (key, passphrase, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.burn(&key, passphrase, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any[]>")]
+  pub fn recent_metadata<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
+    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+      Ok(c) => c,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.recent_metadata(&call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn secret_status<'env>(
+    &self,
+    env: &'env Env,
+    key: Unknown,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let args = (|| -> Res<_> {
+      let key = convert::key(&key)?;
+      let o = convert::options(&options, "options")?;
+      Ok((key, call_options(o.as_ref(), cancel)?))
+    })();
+    let (key, call) = match args {
+      Ok(a) => a,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.secret_status(&key, &call).await })
+  }
+
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn server_info<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
+    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+      Ok(c) => c,
+      Err(b) => return reject(env, b),
+    };
+    let client = self.inner.clone();
+    spawn(env, async move { client.server_info(&call).await })
+  }
+}

@@ -1,0 +1,58 @@
+//! Every error reaches JS as an instance of one of the classes in `errors.js`: the classes are
+//! defined once per environment (main thread, each worker) and `index.js` hands their factory to
+//! [`register_error_factory`]. Instances are built on the JS thread when a call settles, and napi
+//! rejects (or throws) with exactly that object, so `instanceof`, `name`, `code` and `status` hold.
+
+use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
+use napi::{Env, Status};
+use napi_derive::napi;
+use serde_json::{json, Map, Value};
+
+type FactoryArgs = FnArgs<(String, String, Value)>;
+
+struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
+
+#[napi]
+pub fn register_error_factory(env: Env, factory: Function<FactoryArgs, Unknown<'static>>) -> napi::Result<()> {
+  let reference = factory.create_ref()?;
+  env.set_instance_data(ErrorFactory(reference), (), |_| {})
+}
+
+fn details(err: &ots_core::Error) -> Value {
+  let mut d = Map::new();
+  d.insert("code".into(), json!(err.code()));
+  if let Some(s) = err.status {
+    d.insert("status".into(), json!(s));
+  }
+  if let Some(s) = err.intended_status {
+    d.insert("intendedStatus".into(), json!(s));
+  }
+  if let Some(m) = &err.server_message {
+    d.insert("serverMessage".into(), json!(m));
+  }
+  if let Some(r) = err.retry_after {
+    d.insert("retryAfter".into(), json!(r));
+  }
+  if let Some(c) = &err.cause {
+    d.insert("cause".into(), json!(c));
+  }
+  Value::Object(d)
+}
+
+/// The JS error object for `err`, wrapped so napi throws or rejects with it.
+pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
+  match build(env, &err) {
+    Ok(e) => e,
+    // No factory registered (the binding was loaded without index.js) or it threw: still a clear error.
+    Err(_) => napi::Error::new(Status::GenericFailure, format!("{}: {}", err.kind.class_name(), err.message)),
+  }
+}
+
+fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
+  let factory = env
+    .get_instance_data::<ErrorFactory>()?
+    .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
+  let f = factory.0.borrow_back(env)?;
+  let obj = f.call(FnArgs::from((err.kind.class_name().to_owned(), err.message.clone(), details(err))))?;
+  Ok(napi::Error::from(obj))
+}

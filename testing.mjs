@@ -1,0 +1,3 @@
+import cjs from './testing.js'
+
+export const { startServer, EmbeddedServer } = cjs
