@@ -12,7 +12,9 @@ impl CancelToken {
   #[napi(constructor)]
   #[allow(clippy::new_without_default)]
   pub fn new() -> Self {
-    CancelToken { token: CancellationToken::new() }
+    CancelToken {
+      token: CancellationToken::new(),
+    }
   }
 
   #[napi]

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{Object, PromiseRaw, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
-use ots_core::config::{normalise_base_url, ApiVersion, ClientConfig, Credentials, Region, RetryPolicy};
+use ots_core::config::{
+  normalise_base_url, ApiVersion, ClientConfig, Credentials, Region, RetryPolicy,
+};
 use ots_core::wire::ShareParams;
 use ots_core::{CallOptions, Client, Error};
 use serde_json::Value;
@@ -56,10 +58,17 @@ fn reject<'env>(env: &'env Env, bad: Bad) -> napi::Result<JsPromise<'env>> {
 }
 
 fn call_options(o: Option<&Object<'_>>, cancel: Option<&CancelToken>) -> Res<CallOptions> {
-  Ok(CallOptions { timeout: convert::opt_duration_ms(o, "timeout")?, cancel: cancel.map(|c| c.token.clone()) })
+  Ok(CallOptions {
+    timeout: convert::opt_duration_ms(o, "timeout")?,
+    cancel: cancel.map(|c| c.token.clone()),
+  })
 }
 
-fn config(username: &Unknown<'_>, password: &Unknown<'_>, options: &Unknown<'_>) -> Res<ClientConfig> {
+fn config(
+  username: &Unknown<'_>,
+  password: &Unknown<'_>,
+  options: &Unknown<'_>,
+) -> Res<ClientConfig> {
   let mut cfg = ClientConfig::default();
   let (ut, pt) = (username.get_type()?, password.get_type()?);
   cfg.credentials = match (ut, pt) {
@@ -72,9 +81,17 @@ fn config(username: &Unknown<'_>, password: &Unknown<'_>, options: &Unknown<'_>)
         return Err(Error::input("No username or password provided").into());
       }
       if user.contains(':') || user.chars().chain(token.chars()).any(char::is_control) {
-        return Err(Error::input("Invalid username or password: no ':' in the username and no control characters").into());
+        return Err(
+          Error::input(
+            "Invalid username or password: no ':' in the username and no control characters",
+          )
+          .into(),
+        );
       }
-      Some(Credentials { username: user, token })
+      Some(Credentials {
+        username: user,
+        token,
+      })
     }
     _ => return Err(Error::input("No username or password provided: both must be strings").into()),
   };
@@ -96,7 +113,10 @@ fn config(username: &Unknown<'_>, password: &Unknown<'_>, options: &Unknown<'_>)
   }
   cfg.connect_timeout = convert::opt_duration_ms(o, "connectTimeout")?;
   if let Some(n) = convert::opt_number(o, "retries", 10.0)? {
-    cfg.retry = RetryPolicy { max_retries: n as u32, ..RetryPolicy::default() };
+    cfg.retry = RetryPolicy {
+      max_retries: n as u32,
+      ..RetryPolicy::default()
+    };
   }
   if let Some(ms) = convert::opt_duration_ms(o, "retryDelay")? {
     cfg.retry.base_delay = ms;
@@ -117,10 +137,17 @@ fn config(username: &Unknown<'_>, password: &Unknown<'_>, options: &Unknown<'_>)
 impl NativeClient {
   /// Throws an `InputError` for a bad configuration (the one place that throws: a constructor).
   #[napi(constructor)]
-  pub fn new(env: Env, username: Unknown, password: Unknown, options: Unknown) -> napi::Result<Self> {
+  pub fn new(
+    env: Env,
+    username: Unknown,
+    password: Unknown,
+    options: Unknown,
+  ) -> napi::Result<Self> {
     let cfg = config(&username, &password, &options).map_err(|b| fail(&env, b))?;
     let inner = Client::new(cfg).map_err(|e| errors::to_js(&env, e))?;
-    Ok(NativeClient { inner: Arc::new(inner) })
+    Ok(NativeClient {
+      inner: Arc::new(inner),
+    })
   }
 
   #[napi(getter)]
@@ -142,11 +169,17 @@ impl NativeClient {
   }
 
   #[napi(ts_return_type = "Promise<boolean>")]
-  pub fn status<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
-    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-      Ok(c) => c,
-      Err(b) => return reject(env, b),
-    };
+  pub fn status<'env>(
+    &self,
+    env: &'env Env,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let call =
+      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+        Ok(c) => c,
+        Err(b) => return reject(env, b),
+      };
     let client = self.inner.clone();
     spawn(env, async move { client.status(&call).await })
   }
@@ -162,7 +195,10 @@ impl NativeClient {
     let args = (|| -> Res<_> {
       let secret = convert::secret(&secret)?;
       let o = convert::options(&options, "options")?;
-      let params = ShareParams { secret, options: convert::create_options(o.as_ref())? };
+      let params = ShareParams {
+        secret,
+        options: convert::create_options(o.as_ref())?,
+      };
       Ok((params, call_options(o.as_ref(), cancel)?))
     })();
     let (params, call) = match args {
@@ -174,10 +210,18 @@ impl NativeClient {
   }
 
   #[napi(ts_return_type = "Promise<any>")]
-  pub fn generate<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
+  pub fn generate<'env>(
+    &self,
+    env: &'env Env,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
     let args = (|| -> Res<_> {
       let o = convert::options(&options, "options")?;
-      Ok((convert::create_options(o.as_ref())?, call_options(o.as_ref(), cancel)?))
+      Ok((
+        convert::create_options(o.as_ref())?,
+        call_options(o.as_ref(), cancel)?,
+      ))
     })();
     let (opts, call) = match args {
       Ok(a) => a,
@@ -198,14 +242,20 @@ impl NativeClient {
     let args = (|| -> Res<_> {
       let key = convert::key(&key)?;
       let o = convert::options(&options, "options")?;
-      Ok((key, convert::opt_secret_string(o.as_ref(), "passphrase")?, call_options(o.as_ref(), cancel)?))
+      Ok((
+        key,
+        convert::opt_secret_string(o.as_ref(), "passphrase")?,
+        call_options(o.as_ref(), cancel)?,
+      ))
     })();
     let (key, passphrase, call) = match args {
       Ok(a) => a,
       Err(b) => return reject(env, b),
     };
     let client = self.inner.clone();
-    spawn(env, async move { client.retrieve_secret(&key, passphrase, &call).await })
+    spawn(env, async move {
+      client.retrieve_secret(&key, passphrase, &call).await
+    })
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -226,7 +276,10 @@ impl NativeClient {
       Err(b) => return reject(env, b),
     };
     let client = self.inner.clone();
-    spawn(env, async move { client.retrieve_metadata(&key, &call).await })
+    spawn(
+      env,
+      async move { client.retrieve_metadata(&key, &call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -240,22 +293,35 @@ impl NativeClient {
     let args = (|| -> Res<_> {
       let key = convert::key(&key)?;
       let o = convert::options(&options, "options")?;
-      Ok((key, convert::opt_secret_string(o.as_ref(), "passphrase")?, call_options(o.as_ref(), cancel)?))
+      Ok((
+        key,
+        convert::opt_secret_string(o.as_ref(), "passphrase")?,
+        call_options(o.as_ref(), cancel)?,
+      ))
     })();
     let (key, passphrase, call) = match args {
       Ok(a) => a,
       Err(b) => return reject(env, b),
     };
     let client = self.inner.clone();
-    spawn(env, async move { client.burn(&key, passphrase, &call).await })
+    spawn(
+      env,
+      async move { client.burn(&key, passphrase, &call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any[]>")]
-  pub fn recent_metadata<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
-    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-      Ok(c) => c,
-      Err(b) => return reject(env, b),
-    };
+  pub fn recent_metadata<'env>(
+    &self,
+    env: &'env Env,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let call =
+      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+        Ok(c) => c,
+        Err(b) => return reject(env, b),
+      };
     let client = self.inner.clone();
     spawn(env, async move { client.recent_metadata(&call).await })
   }
@@ -282,11 +348,17 @@ impl NativeClient {
   }
 
   #[napi(ts_return_type = "Promise<any>")]
-  pub fn server_info<'env>(&self, env: &'env Env, options: Unknown, cancel: Option<&CancelToken>) -> napi::Result<JsPromise<'env>> {
-    let call = match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-      Ok(c) => c,
-      Err(b) => return reject(env, b),
-    };
+  pub fn server_info<'env>(
+    &self,
+    env: &'env Env,
+    options: Unknown,
+    cancel: Option<&CancelToken>,
+  ) -> napi::Result<JsPromise<'env>> {
+    let call =
+      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
+        Ok(c) => c,
+        Err(b) => return reject(env, b),
+      };
     let client = self.inner.clone();
     spawn(env, async move { client.server_info(&call).await })
   }

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use napi::bindgen_prelude::{Object, Unknown};
 use napi::bindgen_prelude::JsObjectValue;
+use napi::bindgen_prelude::{Object, Unknown};
 use napi::{JsValue, ValueType};
 use ots_core::error::Error;
 use ots_core::wire::{CharacterSets, CreateOptions};
@@ -46,8 +46,12 @@ pub fn display(v: &Unknown<'_>) -> String {
     Ok(ValueType::Undefined) => "undefined".into(),
     Ok(ValueType::Null) => "null".into(),
     Ok(ValueType::String) => string(v).unwrap_or_default(),
-    Ok(ValueType::Number) => unsafe { v.cast::<f64>() }.map(|n| fmt_number(n)).unwrap_or_default(),
-    Ok(ValueType::Boolean) => unsafe { v.cast::<bool>() }.map(|b| b.to_string()).unwrap_or_default(),
+    Ok(ValueType::Number) => unsafe { v.cast::<f64>() }
+      .map(|n| fmt_number(n))
+      .unwrap_or_default(),
+    Ok(ValueType::Boolean) => unsafe { v.cast::<bool>() }
+      .map(|b| b.to_string())
+      .unwrap_or_default(),
     Ok(t) => format!("[{}]", type_name(t)),
     Err(_) => "[unknown]".into(),
   }
@@ -86,7 +90,13 @@ pub fn secret(v: &Unknown<'_>) -> Res<Zeroizing<String>> {
   match kind(v)? {
     ValueType::String => Ok(Zeroizing::new(string(v)?)),
     ValueType::Undefined => Err(Error::input("No secret provided").into()),
-    t => Err(Error::input(format!("Invalid secret: expected a string, got {}", type_name(t))).into()),
+    t => Err(
+      Error::input(format!(
+        "Invalid secret: expected a string, got {}",
+        type_name(t)
+      ))
+      .into(),
+    ),
   }
 }
 
@@ -108,7 +118,13 @@ pub fn options<'a>(v: &Unknown<'a>, what: &str) -> Res<Option<Object<'a>>> {
   match kind(v)? {
     t if is_nullish(t) => Ok(None),
     ValueType::Object if !v.is_array()? => Ok(Some(unsafe { v.cast::<Object>() }?)),
-    t => Err(Error::input(format!("Invalid {what}: expected an object, got {}", type_name(t))).into()),
+    t => Err(
+      Error::input(format!(
+        "Invalid {what}: expected an object, got {}",
+        type_name(t)
+      ))
+      .into(),
+    ),
   }
 }
 
@@ -126,7 +142,13 @@ pub fn opt_string(o: Option<&Object<'_>>, name: &str) -> Res<Option<String>> {
   };
   match kind(&v)? {
     ValueType::String => Ok(Some(string(&v)?)),
-    t => Err(Error::input(format!("Invalid {name}: expected a string, got {}", type_name(t))).into()),
+    t => Err(
+      Error::input(format!(
+        "Invalid {name}: expected a string, got {}",
+        type_name(t)
+      ))
+      .into(),
+    ),
   }
 }
 
@@ -145,10 +167,24 @@ pub fn opt_number(o: Option<&Object<'_>>, name: &str, max: f64) -> Res<Option<f6
   let n = match kind(&v)? {
     ValueType::Number => unsafe { v.cast::<f64>() }?,
     ValueType::String => string(&v)?.trim().parse::<f64>().unwrap_or(f64::NAN),
-    t => return Err(Error::input(format!("Invalid {name}: expected a number, got {}", type_name(t))).into()),
+    t => {
+      return Err(
+        Error::input(format!(
+          "Invalid {name}: expected a number, got {}",
+          type_name(t)
+        ))
+        .into(),
+      )
+    }
   };
   if !n.is_finite() || n < 0.0 || n > max {
-    return Err(Error::input(format!("Invalid {name}: expected a number from 0 to {max}, got {}", fmt_number(n))).into());
+    return Err(
+      Error::input(format!(
+        "Invalid {name}: expected a number from 0 to {max}, got {}",
+        fmt_number(n)
+      ))
+      .into(),
+    );
   }
   Ok(Some(n))
 }
@@ -162,13 +198,22 @@ pub fn opt_bool(o: Option<&Object<'_>>, name: &str) -> Res<Option<bool>> {
   };
   match kind(&v)? {
     ValueType::Boolean => Ok(Some(unsafe { v.cast::<bool>() }?)),
-    t => Err(Error::input(format!("Invalid {name}: expected a boolean, got {}", type_name(t))).into()),
+    t => Err(
+      Error::input(format!(
+        "Invalid {name}: expected a boolean, got {}",
+        type_name(t)
+      ))
+      .into(),
+    ),
   }
 }
 
 /// Milliseconds, for `timeout` options.
 pub fn opt_duration_ms(o: Option<&Object<'_>>, name: &str) -> Res<Option<Duration>> {
-  Ok(opt_number(o, name, 24.0 * 3600.0 * 1000.0)?.map(|ms| Duration::from_micros((ms * 1000.0) as u64)))
+  Ok(
+    opt_number(o, name, 24.0 * 3600.0 * 1000.0)?
+      .map(|ms| Duration::from_micros((ms * 1000.0) as u64)),
+  )
 }
 
 /// TTL in seconds: at most ten years, well past any server's ceiling (servers clamp, ots-api.md §3.7).

@@ -13,7 +13,10 @@ type FactoryArgs = FnArgs<(String, String, Value)>;
 struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
 
 #[napi]
-pub fn register_error_factory(env: Env, factory: Function<FactoryArgs, Unknown<'static>>) -> napi::Result<()> {
+pub fn register_error_factory(
+  env: Env,
+  factory: Function<FactoryArgs, Unknown<'static>>,
+) -> napi::Result<()> {
   let reference = factory.create_ref()?;
   env.set_instance_data(ErrorFactory(reference), (), |_| {})
 }
@@ -44,7 +47,10 @@ pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
   match build(env, &err) {
     Ok(e) => e,
     // No factory registered (the binding was loaded without index.js) or it threw: still a clear error.
-    Err(_) => napi::Error::new(Status::GenericFailure, format!("{}: {}", err.kind.class_name(), err.message)),
+    Err(_) => napi::Error::new(
+      Status::GenericFailure,
+      format!("{}: {}", err.kind.class_name(), err.message),
+    ),
   }
 }
 
@@ -53,6 +59,10 @@ fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
     .get_instance_data::<ErrorFactory>()?
     .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
   let f = factory.0.borrow_back(env)?;
-  let obj = f.call(FnArgs::from((err.kind.class_name().to_owned(), err.message.clone(), details(err))))?;
+  let obj = f.call(FnArgs::from((
+    err.kind.class_name().to_owned(),
+    err.message.clone(),
+    details(err),
+  )))?;
   Ok(napi::Error::from(obj))
 }

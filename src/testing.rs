@@ -22,8 +22,15 @@ pub async fn start_server(options: Option<Value>) -> Result<EmbeddedServer> {
     None | Some(Value::Null) => ServerOptions::default(),
     Some(v) => serde_json::from_value(v).map_err(|e| invalid("server options", e))?,
   };
-  let server = Server::start(options).await.map_err(|e| Error::new(Status::GenericFailure, format!("Could not start the server: {e}")))?;
-  Ok(EmbeddedServer { inner: Arc::new(server) })
+  let server = Server::start(options).await.map_err(|e| {
+    Error::new(
+      Status::GenericFailure,
+      format!("Could not start the server: {e}"),
+    )
+  })?;
+  Ok(EmbeddedServer {
+    inner: Arc::new(server),
+  })
 }
 
 #[napi]
@@ -74,7 +81,14 @@ impl EmbeddedServer {
 
   #[napi(ts_return_type = "Record<string, number>")]
   pub fn request_counts(&self) -> Value {
-    Value::Object(self.inner.request_counts().into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+    Value::Object(
+      self
+        .inner
+        .request_counts()
+        .into_iter()
+        .map(|(k, v)| (k, Value::from(v)))
+        .collect(),
+    )
   }
 
   /// Requests received on `route` (e.g. `"POST /api/v1/secret/:key"`), or on every route.

@@ -174,6 +174,16 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
     (Op::Burn, Value::Object(mut obj)) => {
       if let Some(Value::Object(state)) = obj.get_mut("state") {
         coerce_record(state);
+        // v0.22.11 and v0.26.6 report the receipt as it was before the burn ("new"; transcripts
+        // v0.22.11 and v0.26.6 #17). A successful burn is a burn: say so, keep the server's word.
+        let reported = state
+          .get("state")
+          .and_then(Value::as_str)
+          .map(str::to_owned);
+        if let Some(r) = reported.filter(|r| r != "burned") {
+          state.insert("state".into(), Value::from("burned"));
+          state.insert("raw_state".into(), Value::from(r));
+        }
       }
       Ok(Value::Object(obj))
     }
@@ -451,6 +461,27 @@ mod tests {
     );
     let e = parse(Op::Share, &CTX, &resp(200, JSON, r#"{"custid":"#)).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidResponse);
+  }
+
+  #[test]
+  fn a_successful_burn_reports_burned() {
+    let v = parse(
+      Op::Burn,
+      &CTX,
+      &resp(
+        200,
+        JSON,
+        r#"{"state":{"metadata_key":"m","state":"new"},"secret_shortkey":"abc"}"#,
+      ),
+    )
+    .unwrap();
+    assert_eq!(
+      (
+        v["state"]["state"].as_str(),
+        v["state"]["raw_state"].as_str()
+      ),
+      (Some("burned"), Some("new"))
+    );
   }
 
   #[test]
