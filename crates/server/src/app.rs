@@ -92,7 +92,10 @@ impl Shared {
     let sh = Shared {
       generation,
       clock: Clock::new(),
-      store: Mutex::new(Store::default()),
+      store: Mutex::new(Store {
+        modern_reveal: generation == Generation::V0_26,
+        ..Store::default()
+      }),
       accounts: RwLock::new(HashMap::new()),
       username: username.clone(),
       api_key: api_key.clone(),

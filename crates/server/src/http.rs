@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -140,34 +140,47 @@ enum BodyError {
   Io,
 }
 
+/// Bodies over [`MAX_BODY`] are still drained (discarded) up to this size so the client reads our
+/// answer instead of a connection reset; beyond it we answer at once and the connection closes.
+const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
 async fn read_body(
   parts: &http::request::Parts,
-  body: Incoming,
+  mut body: Incoming,
 ) -> Result<Zeroizing<Vec<u8>>, BodyError> {
-  if let Some(len) = header_str(parts, "content-length").and_then(|v| v.trim().parse::<u64>().ok())
-  {
-    if len > MAX_BODY as u64 {
-      return Err(BodyError::TooLarge);
-    }
+  let declared = header_str(parts, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+  if declared.is_some_and(|len| len > DRAIN_LIMIT) {
+    return Err(BodyError::TooLarge);
   }
+  let mut buf = Zeroizing::new(Vec::new());
   if body.is_end_stream() {
-    return Ok(Zeroizing::new(Vec::new()));
+    return Ok(buf);
   }
-  match Limited::new(body, MAX_BODY).collect().await {
-    Ok(c) => {
-      let b = c.to_bytes();
-      Ok(Zeroizing::new(b.to_vec()))
-    }
-    Err(e) => {
-      if e
-        .downcast_ref::<http_body_util::LengthLimitError>()
-        .is_some()
-      {
-        Err(BodyError::TooLarge)
+  let mut total: u64 = 0;
+  let mut too_large = declared.is_some_and(|len| len > MAX_BODY as u64);
+  while let Some(frame) = body.frame().await {
+    let frame = frame.map_err(|_| BodyError::Io)?;
+    if let Ok(data) = frame.into_data() {
+      total += data.len() as u64;
+      if total > MAX_BODY as u64 {
+        too_large = true;
+      }
+      if too_large {
+        if !buf.is_empty() {
+          *buf = Vec::new();
+        }
+        if total > DRAIN_LIMIT {
+          break;
+        }
       } else {
-        Err(BodyError::Io)
+        buf.extend_from_slice(&data);
       }
     }
+  }
+  if too_large {
+    Err(BodyError::TooLarge)
+  } else {
+    Ok(buf)
   }
 }
 

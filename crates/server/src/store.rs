@@ -147,7 +147,9 @@ pub struct Store {
   pub receipts: HashMap<String, ReceiptRec>,
   /// Receipt keys per account email, oldest first.
   pub recent: HashMap<String, Vec<String>>,
-  last_sweep: f64,
+  /// v0.26 reveal bookkeeping (see `take_secret`).
+  pub modern_reveal: bool,
+  pub last_sweep: f64,
 }
 
 impl Store {
@@ -220,6 +222,11 @@ impl Store {
   pub fn take_secret(&mut self, key: &str, now: f64) -> Option<SecretRec> {
     let s = self.secrets.remove(key)?;
     if let Some(r) = self.receipts.get_mut(&s.receipt_key) {
+      if self.modern_reveal {
+        // v0.26: a reveal also records the preview (transcript v0.26 #39: previewed = revealed).
+        r.previewed_at.get_or_insert(now);
+        r.viewed_at.get_or_insert(now);
+      }
       r.state = RState::Received;
       r.received_at = Some(now);
       r.updated = now;

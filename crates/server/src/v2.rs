@@ -747,8 +747,10 @@ fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   };
   let mut is_owner = false;
   if let Some(r) = store.receipts.get_mut(&taken.receipt_key) {
-    r.previewed_at.get_or_insert(now);
-    r.viewed_at.get_or_insert(now);
+    if g == V0_26 {
+      r.previewed_at.get_or_insert(now);
+      r.viewed_at.get_or_insert(now);
+    }
     r.view_count += 1;
     r.first_access.get_or_insert(now);
     r.last_access = Some(now);
