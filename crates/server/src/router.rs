@@ -51,14 +51,13 @@ pub fn pattern(method: &str, path: &str) -> (String, Option<String>) {
   let mut placeholder = "";
   if segs.len() >= 5 && segs[0].is_empty() && segs[1] == "api" {
     match segs[2] {
-      "v1" => {
+      "v1"
         if matches!(segs[3], "secret" | "private" | "metadata" | "receipt")
           && segs[4] != "recent"
-          && !segs[4].is_empty()
-        {
-          id_at = Some(4);
-          placeholder = ":key";
-        }
+          && !segs[4].is_empty() =>
+      {
+        id_at = Some(4);
+        placeholder = ":key";
       }
       "v2" => {
         if matches!(segs[3], "secret" | "private" | "receipt")

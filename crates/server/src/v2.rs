@@ -553,10 +553,10 @@ fn receipt26(ctx: &Ctx, r: &ReceiptRec, secret: Option<&SecretRec>, mode: RecMod
 }
 
 fn natural(ttl: u64) -> String {
-  if ttl % 86400 == 0 {
+  if ttl.is_multiple_of(86400) {
     let d = ttl / 86400;
     format!("{d} {}", if d == 1 { "day" } else { "days" })
-  } else if ttl % 3600 == 0 {
+  } else if ttl.is_multiple_of(3600) {
     let h = ttl / 3600;
     if h == 1 {
       "60 minutes".into()

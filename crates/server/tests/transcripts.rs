@@ -110,15 +110,16 @@ fn file_content(name: &str) -> String {
   }
 }
 
-fn parse_curl(
-  cmd: &str,
-) -> (
+/// method, path, request headers, body, `-u` credentials.
+type Curl = (
   String,
   String,
   Vec<(String, String)>,
   Vec<u8>,
   Option<String>,
-) {
+);
+
+fn parse_curl(cmd: &str) -> Curl {
   let words = shell_words(cmd.trim_start_matches('$').trim());
   assert_eq!(words.first().map(String::as_str), Some("curl"), "{cmd}");
   let mut method = None;
