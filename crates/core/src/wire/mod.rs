@@ -152,6 +152,24 @@ impl RawResponse {
     .with_status(self.status)
   }
 
+  /// A 5xx answer as an `InternalServer` error. A 500 reads exactly as 2.1.1 wrote it, whatever the
+  /// body; any other 5xx that is not JSON (a proxy's HTML 502/504 page) also names the content type,
+  /// so the caller can tell a proxy failure from an OTS one.
+  pub fn server_failure(&self, message: Option<&str>) -> Error {
+    let text = message.unwrap_or(self.reason());
+    let described = if self.status != 500 && !self.is_json() {
+      let ct = self.content_type.as_deref().unwrap_or("no content type");
+      format!(
+        "{} (the answer was {}, not JSON: is a proxy in the way?)",
+        self.describe(text),
+        bounded(ct, 80)
+      )
+    } else {
+      self.describe(text)
+    };
+    Error::new(ErrorKind::InternalServer, described).with_status(self.status)
+  }
+
   /// 2.1.1's `url="<url>", status=<n>, message="<text>"`.
   pub fn describe(&self, message: &str) -> String {
     format!(

@@ -214,8 +214,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
 pub fn error(op: Op, resp: &RawResponse) -> Error {
   if resp.status >= 500 {
     // 2.1.1: `url="…", status=500, message="<status text>"`, whatever the body.
-    return Error::new(ErrorKind::InternalServer, resp.describe(resp.reason()))
-      .with_status(resp.status);
+    return resp.server_failure(None);
   }
   if resp.is_json() {
     if let Ok(value) = serde_json::from_slice::<Value>(&resp.body) {
@@ -452,6 +451,16 @@ mod tests {
       &resp(502, "text/html", "<html>bad gateway</html>"),
     );
     assert_eq!((e.kind, e.status), (ErrorKind::InternalServer, Some(502)));
+    assert!(
+      e.message.contains("status=502") && e.message.contains("text/html"),
+      "{}",
+      e.message
+    );
+    let e = error(Op::Share, &resp(500, "text/html", "<html>oops</html>"));
+    assert!(
+      !e.message.contains("text/html"),
+      "500 keeps 2.1.1's exact message"
+    );
     let e = parse(Op::Share, &CTX, &resp(200, "text/html", "<html></html>")).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidResponse);
     assert!(

@@ -470,6 +470,18 @@ fn message_of(raw: &Value) -> Option<&str> {
     .or_else(|| raw.get("message").and_then(Value::as_str))
 }
 
+/// A 404 that comes from the router (no such route) rather than from a secret lookup.
+fn is_router_miss(body: Option<&Value>, message: Option<&str>) -> bool {
+  let Some(body) = body else {
+    return true;
+  };
+  let error_type = body.get("error_type").and_then(Value::as_str);
+  match error_type {
+    Some(t) => t == "NotFound",
+    None => message == Some("Not Found"),
+  }
+}
+
 /// v2 errors of every era (§4.5) mapped to the same classes as v1.
 pub fn error(op: Op, resp: &RawResponse) -> Error {
   let body = if resp.is_json() {
@@ -499,16 +511,19 @@ pub fn error(op: Op, resp: &RawResponse) -> Error {
     Op::RetrieveSecret | Op::RetrieveMetadata | Op::Burn | Op::SecretStatus
   );
   let err = match (resp.status, message) {
-    (s, _) if s >= 500 => Error::new(
-      ErrorKind::InternalServer,
-      resp.describe(message.unwrap_or(resp.reason())),
-    ),
+    (s, _) if s >= 500 => resp.server_failure(message),
     (401 | 403, _) => Error::new(ErrorKind::NotAuthorized, "Request not authorized"),
     (429, _) => Error::new(ErrorKind::RateLimited, "You have been rate limited."),
     (_, Some(m)) if is_rate_limit_message(m) => {
       Error::new(ErrorKind::RateLimited, "You have been rate limited.")
     }
-    (404, _) if secret_route => Error::new(ErrorKind::UnknownSecret, "Unknown secret"),
+    // A router miss is not an unknown secret: a server without API v2 (v0.12, transcript v0.12.1
+    // "GET /api/v2/status": text/plain "Not Found") or a wrong base path answers every v2 route
+    // this way (§4.5: `{"message":"Not Found"}` v0.18-v0.20, `{"error":"Not Found"}` v0.21+,
+    // `error_type: "NotFound"` v0.26+). Unknown secrets carry "Unknown secret" or `RecordNotFound`.
+    (404, _) if secret_route && !is_router_miss(body.as_ref(), message) => {
+      Error::new(ErrorKind::UnknownSecret, "Unknown secret")
+    }
     (404, _) => Error::new(ErrorKind::NotFound, "Path not found"),
     (_, Some(m @ ("Incorrect passphrase" | "Double check that passphrase"))) => {
       Error::new(ErrorKind::IncorrectPassphrase, m)
@@ -662,6 +677,26 @@ mod tests {
     for (status, body, op, kind) in cases {
       assert_eq!(error(op, &resp(status, body)).kind, kind, "{body}");
     }
+    // Router misses on secret routes (no API v2 on the server) are NotFound, not UnknownSecret.
+    for body in [
+      r#"{"error":"Not Found","error_type":"NotFound"}"#,
+      r#"{"error":"Not Found"}"#,
+      r#"{"message":"Not Found"}"#,
+    ] {
+      assert_eq!(
+        error(Op::RetrieveSecret, &resp(404, body)).kind,
+        ErrorKind::NotFound,
+        "{body}"
+      );
+    }
+    let mut plain = resp(404, "Not Found");
+    plain.content_type = Some("text/plain".into());
+    assert_eq!(error(Op::Burn, &plain).kind, ErrorKind::NotFound);
+    let mut html = resp(502, "<html>bad gateway</html>");
+    html.content_type = Some("text/html".into());
+    let e = error(Op::Share, &html);
+    assert_eq!((e.kind, e.status), (ErrorKind::InternalServer, Some(502)));
+    assert!(e.message.contains("text/html"), "{}", e.message);
     let e = error(
       Op::RetrieveSecret,
       &resp(
