@@ -47,7 +47,7 @@ pub fn display(v: &Unknown<'_>) -> String {
     Ok(ValueType::Null) => "null".into(),
     Ok(ValueType::String) => string(v).unwrap_or_default(),
     Ok(ValueType::Number) => unsafe { v.cast::<f64>() }
-      .map(|n| fmt_number(n))
+      .map(fmt_number)
       .unwrap_or_default(),
     Ok(ValueType::Boolean) => unsafe { v.cast::<bool>() }
       .map(|b| b.to_string())

@@ -10,4 +10,5 @@ mod testing;
 
 pub use cancel::CancelToken;
 pub use client::NativeClient;
+pub use errors::register_error_factory;
 pub use testing::{start_server, EmbeddedServer};
