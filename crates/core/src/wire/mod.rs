@@ -239,9 +239,16 @@ pub struct Context<'a> {
 }
 
 /// `share_link` = `<url>/secret/<secret_key>`, inserted first as 2.1.1 did (`{share_link, ...response}`).
+/// When the secret was created on a custom domain (`share_domain`), the link is on that domain, as
+/// the server's own links are (ots-api.md §3.9).
 pub fn with_share_link(ctx: &Context<'_>, mut record: Map<String, Value>) -> Map<String, Value> {
+  let origin = match record.get("share_domain") {
+    Some(Value::String(d)) if d.contains("://") => d.trim_end_matches('/').to_owned(),
+    Some(Value::String(d)) if !d.is_empty() && is_hostname(d) => format!("https://{d}"),
+    _ => ctx.base_url.to_owned(),
+  };
   let link = match record.get("secret_key") {
-    Some(Value::String(key)) if !key.is_empty() => format!("{}/secret/{}", ctx.base_url, key),
+    Some(Value::String(key)) if !key.is_empty() => format!("{origin}/secret/{key}"),
     _ => return record,
   };
   record.shift_remove("share_link");
@@ -249,6 +256,13 @@ pub fn with_share_link(ctx: &Context<'_>, mut record: Map<String, Value>) -> Map
   out.insert("share_link".into(), Value::String(link));
   out.extend(record);
   out
+}
+
+fn is_hostname(d: &str) -> bool {
+  d.len() <= 253
+    && d
+      .bytes()
+      .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
 }
 
 /// Numbers some servers send as strings (the v0.10 docs, v2 on v0.18-v0.23) become numbers.
