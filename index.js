@@ -28,21 +28,50 @@ function abortError(signal) {
   return new errors.AbortError('The operation was aborted', { cause: signal.reason })
 }
 
+// One 'abort' listener per signal, shared by every call in flight on it: a single AbortController
+// may serve any number of concurrent calls without tripping MaxListenersExceededWarning, and the
+// listener goes away when the last of those calls settles.
+const inFlight = new WeakMap() // AbortSignal -> { tokens: Set<CancelToken>, onAbort }
+
+function track(signal, token) {
+  let entry = inFlight.get(signal)
+  if (entry === undefined) {
+    const tokens = new Set()
+    const onAbort = () => {
+      inFlight.delete(signal)
+      for (const t of tokens) t.cancel()
+      tokens.clear()
+    }
+    entry = { tokens, onAbort }
+    signal.addEventListener('abort', onAbort, { once: true })
+    inFlight.set(signal, entry)
+  }
+  entry.tokens.add(token)
+  return () => {
+    entry.tokens.delete(token)
+    if (entry.tokens.size === 0 && inFlight.get(signal) === entry) {
+      inFlight.delete(signal)
+      try {
+        signal.removeEventListener('abort', entry.onAbort)
+      } catch {}
+    }
+  }
+}
+
 /** Calls `native[method](...args, token)`, honouring `options.signal`. Never throws. */
 function run(native, method, args, options) {
-  let signal
+  let signal, token, cleanup
   try {
     signal = options !== null && typeof options === 'object' ? options.signal : undefined
     if (signal === undefined || signal === null) return native[method](...args, null)
+    // Reading a fake signal's properties may throw: that too becomes a rejection.
+    if (!isAbortSignal(signal)) return Promise.reject(new errors.InputError('Invalid signal: expected an AbortSignal'))
+    if (signal.aborted) return Promise.reject(abortError(signal))
+    token = new CancelToken()
+    cleanup = track(signal, token)
   } catch (err) {
     return Promise.reject(err)
   }
-  if (!isAbortSignal(signal)) return Promise.reject(new errors.InputError('Invalid signal: expected an AbortSignal'))
-  if (signal.aborted) return Promise.reject(abortError(signal))
-  const token = new CancelToken()
-  const onAbort = () => token.cancel()
-  signal.addEventListener('abort', onAbort, { once: true })
-  const cleanup = () => signal.removeEventListener('abort', onAbort)
   let promise
   try {
     promise = native[method](...args, token)
