@@ -187,7 +187,9 @@ impl Transport {
   }
 
   fn may_retry_failure(&self, req: &RequestSpec, failure: &Failure, attempt: u32) -> bool {
-    attempt < self.retry.max_retries && (failure.before_sending || !req.op.is_destructive())
+    attempt < self.retry.max_retries
+      && failure.retryable
+      && (failure.before_sending || !req.op.is_destructive())
   }
 
   async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
@@ -261,22 +263,28 @@ fn too_large(max: usize, status: u16) -> Error {
   .with_status(status)
 }
 
-/// A failed attempt, and whether the request certainly never left this machine.
+/// A failed attempt, whether the request certainly never left this machine, and whether trying
+/// again could help (a connection failure may be transient; an oversized answer or a refused
+/// redirect will be the same next time).
 struct Failure {
   error: Error,
   before_sending: bool,
+  retryable: bool,
 }
 
 impl Failure {
+  /// A complete answer that cannot be used: never retried.
   fn after_sending(error: Error) -> Self {
     Failure {
       error,
       before_sending: false,
+      retryable: false,
     }
   }
 
   fn from_reqwest(e: reqwest::Error) -> Self {
     let before_sending = e.is_connect();
+    let retryable = !(e.is_redirect() || e.is_builder());
     let error = if e.is_timeout() {
       Error::new(ErrorKind::Timeout, "Request timed out").with_cause(chain(&e))
     } else if e.is_redirect() {
@@ -288,6 +296,7 @@ impl Failure {
     Failure {
       error,
       before_sending,
+      retryable,
     }
   }
 }
