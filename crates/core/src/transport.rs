@@ -94,9 +94,17 @@ impl Transport {
       builder = builder.tls_certs_merge(certs);
     }
     if let Some(proxy) = &config.proxy {
-      let p = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-        Error::input(format!("Invalid proxy {:?}", bounded(proxy, 100))).with_cause(e.to_string())
-      })?;
+      // The proxy URL may carry credentials: messages show it with them masked.
+      let shown = bounded(&redact_userinfo(proxy), 100);
+      let parsed = reqwest::Url::parse(proxy.trim())
+        .map_err(|e| Error::input(format!("Invalid proxy {shown:?}: {e}")))?;
+      if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::input(format!(
+          "Invalid proxy {shown:?}: use http:// or https:// and a host"
+        )));
+      }
+      let p = reqwest::Proxy::all(parsed)
+        .map_err(|_| Error::input(format!("Invalid proxy {shown:?}")))?;
       builder = builder.proxy(p);
     }
     let http = builder
@@ -325,10 +333,50 @@ fn chain(e: &reqwest::Error) -> String {
   out
 }
 
+/// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.
+fn redact_userinfo(url: &str) -> String {
+  let start = url.find("://").map_or(0, |i| i + 3);
+  let rest = &url[start..];
+  let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+  match rest[..authority_end].rfind('@') {
+    Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+    None => url.to_owned(),
+  }
+}
+
 struct WipedString(Zeroizing<String>);
 
 impl AsRef<[u8]> for WipedString {
   fn as_ref(&self) -> &[u8] {
     self.0.as_bytes()
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn proxy_credentials_are_masked() {
+    assert_eq!(redact_userinfo("http://u:tok3n@[bad"), "http://***@[bad");
+    assert_eq!(
+      redact_userinfo("http://u:p@w@host:1/x@y"),
+      "http://***@host:1/x@y"
+    );
+    assert_eq!(redact_userinfo("not a url tok3n"), "not a url tok3n");
+    assert_eq!(redact_userinfo("u:tok3n@host"), "***@host");
+    let cfg = ClientConfig {
+      proxy: Some("http://u:tok3n@[bad".into()),
+      ..ClientConfig::default()
+    };
+    let err = Transport::new(&cfg).unwrap_err();
+    assert!(!err.message.contains("tok3n"), "{}", err.message);
+    assert!(!format!("{:?}", err.cause).contains("tok3n"));
+    let cfg = ClientConfig {
+      proxy: Some("ftp://u:tok3n@host".into()),
+      ..ClientConfig::default()
+    };
+    let err = Transport::new(&cfg).unwrap_err();
+    assert!(!err.message.contains("tok3n"), "{}", err.message);
   }
 }
