@@ -107,17 +107,12 @@ pub fn size_rule(generation: Generation, authenticated: bool) -> SizeRule {
   }
 }
 
-/// Truncates to `n` characters in place; returns whether it did.
+/// Truncates to `n` characters in place; returns whether it did. The cut-off tail is wiped.
 pub fn truncate_chars(s: &mut String, n: usize) -> bool {
   match s.char_indices().nth(n) {
     Some((i, _)) => {
-      // Overwrite the tail before dropping it (it is secret material).
-      let tail_len = s.len() - i;
-      // SAFETY-free approach: rebuild without the tail, zeroizing the old buffer.
-      let kept = s[..i].to_string();
-      let mut old = std::mem::replace(s, kept);
+      let mut old = std::mem::replace(s, s[..i].to_string());
       zeroize::Zeroize::zeroize(&mut old);
-      let _ = tail_len;
       true
     }
     None => false,
