@@ -7,7 +7,7 @@ import { OneTimeSecretApi } from '../../index.mjs'
  * Runs a mix of status / share / retrieveSecret calls. `onProgress(done)` is called every 1,000.
  * Returns { calls, ok, wrong: [..first few..], maxInFlight }.
  */
-export async function runLoad({ server, username, token, total = 10_000, inFlight = 1000, onProgress }) {
+export async function runLoad({ server, username, token, total = 10_000, inFlight = 1000, onProgress, stateless = false }) {
   const c = new OneTimeSecretApi(username, token, { url: server.url, timeout: 30_000 })
   const anon = OneTimeSecretApi.anonymous({ url: server.url, timeout: 30_000 })
   let started = 0
@@ -15,7 +15,18 @@ export async function runLoad({ server, username, token, total = 10_000, inFligh
   let maxInFlight = 0
   let ok = 0
   const wrong = []
+  const unknown = 'u'.repeat(40)
   const one = async (i) => {
+    if (stateless) {
+      // Nothing stored server-side (the server shares this process): RSS growth is the client's.
+      if (i % 2) {
+        if ((await c.status()) !== true) throw new Error('status is not true')
+      } else {
+        const e = await c.retrieveSecret(unknown).then(() => null, (err) => err)
+        if (e?.name !== 'UnknownSecretError') throw new Error(\`expected UnknownSecretError, got \${e}\`)
+      }
+      return
+    }
     switch (i % 4) {
       case 0:
       case 1:
