@@ -23,7 +23,7 @@ export async function runLoad({ server, username, token, total = 10_000, inFligh
         if ((await c.status()) !== true) throw new Error('status is not true')
       } else {
         const e = await c.retrieveSecret(unknown).then(() => null, (err) => err)
-        if (e?.name !== 'UnknownSecretError') throw new Error(\`expected UnknownSecretError, got \${e}\`)
+        if (e?.name !== 'UnknownSecretError') throw new Error(`expected UnknownSecretError, got ${e}`)
       }
       return
     }
