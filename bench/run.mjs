@@ -8,6 +8,8 @@
 //   node bench/run.mjs --smoke         a few seconds; no build timing
 //   options: --server=nginx|embedded   --out=DIR (default bench/)   --rounds=N   --duration=S
 //            --no-build (skip build timing)   --clients=this,http,...
+//            --addon=PATH  measure this .node instead of the one at the repo root (the root file is
+//                          shared: other engineers' `npm run build:debug` replaces it at any time)
 import { spawn, spawnSync, execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,7 +20,7 @@ import { fileURLToPath } from 'node:url'
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(HERE, '..')
 const FIXTURE = path.join(ROOT, '__test__/fixtures/ots-observed/v0.26.6-api-v1-v2.md')
-const ADDON = path.join(ROOT, 'onetimesecret-api.linux-x64-gnu.node')
+const ROOT_ADDON = path.join(ROOT, 'onetimesecret-api.linux-x64-gnu.node')
 
 // ---------------------------------------------------------------------------------------------
 // options
@@ -38,6 +40,10 @@ const RSS_CALLS = SMOKE ? 4000 : 100000
 const RSS_WARMUP = SMOKE ? 1000 : 10000
 const REQUIRE_RUNS = SMOKE ? 3 : 11
 const BUILD = !SMOKE && !flag('no-build')
+const ADDON = opt('addon') ? path.resolve(opt('addon')) : ROOT_ADDON
+// Every child that loads the package loads ADDON (binding.js honours this variable).
+const ADDON_ENV = opt('addon') ? { NAPI_RS_NATIVE_LIBRARY_PATH: ADDON } : {}
+Object.assign(process.env, ADDON_ENV) // the embedded server, when used, runs in this process
 const ALL_CLIENTS = ['wrk', 'this', 'original', 'http', 'fetch']
 const LABEL = {
   wrk: 'wrk (Lua: share, reveal)',
@@ -178,7 +184,7 @@ async function startEmbedded() {
 // one measurement per child process
 function runChild(cmd, args, env, timeoutMs) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, { env: { ...process.env, ...ADDON_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => (out += d))
@@ -327,7 +333,77 @@ function esc(s) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------------------------
+// --profile: instructions per HTTP call under callgrind (stable under machine noise), and where
+// they go. Two runs per client (warm-up only, warm-up + N calls); the difference / N is the
+// per-call cost of the steady state. --addon=PATH points the package at an unstripped build.
+async function profile() {
+  const server = (await startNginx(fixtureBodies())) || (await startEmbedded())
+  const dir = path.join(OUT, 'profile')
+  fs.mkdirSync(dir, { recursive: true })
+  const N = Number(opt('calls', 4000))
+  const summary = []
+  const annotate = (file, inclusive) => {
+    const out = spawnSync('callgrind_annotate', [`--inclusive=${inclusive ? 'yes' : 'no'}`, '--threshold=100', '--auto=no', file], { encoding: 'utf8', maxBuffer: 256 << 20 }).stdout
+    const fns = new Map()
+    let total = NaN
+    for (const line of out.split('\n')) {
+      const m = line.match(/^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*)$/)
+      if (!m) continue
+      const ir = Number(m[1].replace(/,/g, ''))
+      if (m[2].includes('PROGRAM TOTALS')) total = ir
+      else fns.set(m[2], (fns.get(m[2]) || 0) + ir)
+    }
+    return { total, fns }
+  }
+  const object = (fn) => {
+    const m = fn.match(/\[([^\]]+)\]$/)
+    const o = m ? path.basename(m[1]) : fn.includes('.cargo/registry') || fn.includes('/rustc/') || fn.startsWith('src/') || fn.startsWith('crates/') ? 'addon (Rust)' : '?'
+    return o === path.basename(ADDON) ? 'addon (Rust)' : o
+  }
+  const short = (fn) => fn.replace(/\/root\/\.cargo\/registry\/src\/[^/]+\//, '').replace(/\s*\[[^\]]+\]$/, '').slice(0, 170)
+  try {
+    for (const client of opt('clients', 'this,http').split(',')) {
+      const runs = []
+      for (const calls of [0, N]) {
+        const outFile = path.join(dir, `callgrind.${client}.${calls}.out`)
+        const cfg = { mode: 'rss', client, concurrency: 32, calls, warmupCalls: 400, url: server.url, username: server.username, apiKey: server.apiKey }
+        log(`callgrind: ${client}, ${calls} calls after 400 warm-up calls`)
+        await runChild('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, process.execPath, '--expose-gc', path.join(HERE, 'worker.mjs'), JSON.stringify(cfg)], {}, 1800000)
+        runs.push({ flat: annotate(outFile, false), incl: annotate(outFile, true) })
+        fs.rmSync(outFile, { force: true })
+      }
+      const perCall = (runs[1].flat.total - runs[0].flat.total) / N
+      const diff = (kind) =>
+        [...runs[1][kind].fns].map(([fn, ir]) => [fn, (ir - (runs[0][kind].fns.get(fn) || 0)) / N]).sort((a, b) => b[1] - a[1])
+      const flat = diff('flat')
+      const byObject = new Map()
+      for (const [fn, ir] of flat) byObject.set(object(fn), (byObject.get(object(fn)) || 0) + ir)
+      const out = []
+      out.push(`# callgrind, client "${client}": instructions per HTTP call in steady state`)
+      out.push(`# (run with ${N} calls minus run with 0 calls, after 400 warm-up calls each; 32 in flight; ${server.kind} server)`)
+      out.push(`total: ${Math.round(perCall)} instructions per call`)
+      out.push('')
+      out.push('## by object (self cost)')
+      for (const [o, ir] of [...byObject].sort((a, b) => b[1] - a[1]).slice(0, 12)) out.push(`${String(Math.round(ir)).padStart(9)}  ${((ir / perCall) * 100).toFixed(1).padStart(5)}%  ${o}`)
+      out.push('')
+      out.push('## top functions, self cost')
+      for (const [fn, ir] of flat.slice(0, 45)) out.push(`${String(Math.round(ir)).padStart(9)}  ${((ir / perCall) * 100).toFixed(1).padStart(5)}%  ${short(fn)}  {${object(fn)}}`)
+      out.push('')
+      out.push('## top functions, inclusive cost (includes callees; threads and callbacks overlap)')
+      for (const [fn, ir] of diff('incl').slice(0, 80)) out.push(`${String(Math.round(ir)).padStart(9)}  ${((ir / perCall) * 100).toFixed(1).padStart(5)}%  ${short(fn)}  {${object(fn)}}`)
+      fs.writeFileSync(path.join(dir, `callgrind.${client}.txt`), out.join('\n') + '\n')
+      summary.push({ client, calls: N, ir_per_call: Math.round(perCall) })
+      log(`${client}: ${Math.round(perCall).toLocaleString('en-US')} instructions per HTTP call (callgrind, client process only)`)
+    }
+  } finally {
+    await server.stop()
+  }
+  fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ date: new Date(), server: server.kind, addon: ADDON, summary }, null, 2) + '\n')
+}
+
 async function main() {
+  if (flag('profile')) return profile()
   const started = new Date()
   const load0 = loadavg()
   log('load average at start:', load0)
@@ -474,7 +550,7 @@ async function main() {
   lines.push('')
   lines.push(`- require() of this package: median ${fmtMs(reqMs)} ms over ${res.reqThis.length} fresh processes (min ${fmtMs(Math.min(...res.reqThis))}, max ${fmtMs(Math.max(...res.reqThis))}); the original package: median ${fmtMs(median(res.reqOrig))} ms.`)
   lines.push(`- RSS (32 in flight, this package, gc() before each reading): ${fmt(mib(res.rss.rss_after_warmup), 1)} MiB after ${res.rss.warmup_calls.toLocaleString('en-US')} warm-up calls, ${fmt(mib(res.rss.rss_after), 1)} MiB after ${res.rss.calls.toLocaleString('en-US')} more calls (${fmt(res.rss.calls / res.rss.seconds)} req/s during that run).`)
-  if (addon) lines.push(`- Addon at the repo root: ${addon.size.toLocaleString('en-US')} bytes (${fmt(mib(addon.size), 2)} MiB), \`file\`: ${addon.desc || 'n/a'}.`)
+  if (addon) lines.push(`- Addon measured (${addon.file}): ${addon.size.toLocaleString('en-US')} bytes (${fmt(mib(addon.size), 2)} MiB), \`file\`: ${addon.desc || 'n/a'}.`)
   if (build) {
     lines.push(`- Release build (\`cargo build --release -p onetimesecret-api\`, lto, codegen-units=1, opt-level="s", strip), own CARGO_TARGET_DIR under ${os.tmpdir()}: clean ${fmt(build.clean_s, 1)} s, incremental after touching crates/core/src/transport.rs ${fmt(build.incremental_s, 1)} s (the machine was busy; see load average).`)
     if (build.fresh_release) lines.push(`- That fresh release build's addon: ${build.fresh_release.size.toLocaleString('en-US')} bytes (${fmt(mib(build.fresh_release.size), 2)} MiB).`)

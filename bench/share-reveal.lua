@@ -3,16 +3,19 @@
 -- which keeps wrk at the machine's limit). done() prints one JSON line for bench/run.mjs.
 local auth = "Basic " .. (os.getenv("OTS_BENCH_AUTH") or "")
 local key = os.getenv("OTS_BENCH_KEY") or "x"
-local share = wrk.format("POST", "/api/v1/share", {
-  ["Authorization"] = auth,
-  ["Accept"] = "application/json",
-  ["Content-Type"] = "application/x-www-form-urlencoded",
-}, "secret=bench%20secret&ttl=3600")
-local reveal = wrk.format("POST", "/api/v1/secret/" .. key, {
-  ["Authorization"] = auth,
-  ["Accept"] = "application/json",
-  ["Content-Length"] = "0",
-}, nil)
+local share, reveal
+
+-- wrk.headers holds Host only once the thread is set up: build the requests here.
+init = function(args)
+  local function headers(extra)
+    local h = { ["Host"] = wrk.headers["Host"], ["Authorization"] = auth, ["Accept"] = "application/json" }
+    for k, v in pairs(extra) do h[k] = v end
+    return h
+  end
+  share = wrk.format("POST", "/api/v1/share",
+    headers({ ["Content-Type"] = "application/x-www-form-urlencoded" }), "secret=bench%20secret&ttl=3600")
+  reveal = wrk.format("POST", "/api/v1/secret/" .. key, headers({}), "")
+end
 local n = 0
 
 request = function()

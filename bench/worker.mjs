@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module'
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks'
 import http from 'node:http'
+import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -158,12 +159,14 @@ async function load() {
   const samples = new Samples()
   const counter = { calls: 0 }
   const cpu0 = process.cpuUsage()
+  const threads0 = threadCpu()
   const start = performance.now()
   eld.enable()
   await Promise.all(Array.from({ length: conc }, () => loopFor(start + cfg.duration * 1000, samples, counter)))
   const elapsed = (performance.now() - start) / 1000
   eld.disable()
   const cpu = process.cpuUsage(cpu0)
+  const threads = cpuDiff(threads0, threadCpu(), counter.calls)
   return {
     calls: counter.calls,
     seconds: elapsed,
@@ -173,9 +176,45 @@ async function load() {
     eld_p99_ms: eld.percentile(99) / 1e6,
     eld_max_ms: eld.max / 1e6,
     cpu_pct: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100,
+    cpu_user_us_per_call: cpu.user / counter.calls,
+    cpu_sys_us_per_call: cpu.system / counter.calls,
+    threads,
     errors,
     firstError,
   }
+}
+
+/** CPU ticks (user, system) per thread name, from /proc (Linux); {} elsewhere. */
+function threadCpu() {
+  const out = {}
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      let stat
+      try {
+        stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      } catch {
+        continue
+      }
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const key = tid === String(process.pid) ? 'main (JS)' : name.replace(/[-\s]*\d+$/, '')
+      const e = (out[key] ??= { user: 0, sys: 0 })
+      e.user += Number(f[11])
+      e.sys += Number(f[12])
+    }
+  } catch {}
+  return out
+}
+
+function cpuDiff(a, b, calls) {
+  // clock ticks (USER_HZ = 100) -> microseconds per call
+  const res = {}
+  for (const k of Object.keys(b)) {
+    const u = b[k].user - (a[k]?.user ?? 0)
+    const s = b[k].sys - (a[k]?.sys ?? 0)
+    if (u + s > 0) res[k] = { user_us: (u * 1e4) / calls, sys_us: (s * 1e4) / calls }
+  }
+  return res
 }
 
 function settle() {

@@ -5,7 +5,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Object, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, PromiseRaw, Unknown};
+use napi::JsString;
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use ots_core::config::{
@@ -34,19 +35,61 @@ fn fail(env: &Env, bad: Bad) -> napi::Error {
   }
 }
 
-/// Runs `fut` on the runtime; settles on the JS thread, wiping the parsed answer once converted.
+/// Runs `fut` on the runtime; settles on the JS thread.
+///
+/// The answer is serialised to JSON text on the runtime thread (and the parsed answer wiped), and
+/// the JS thread turns it into a value with one `JSON.parse` call. Building the object through napi
+/// instead costs one napi call per key and value on the JS thread, which was the largest single
+/// cost of a call there (bench/RESULTS.md).
 fn spawn<'env, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
 where
   F: Future<Output = ots_core::Result<Value>> + Send + 'static,
 {
-  env.spawn_future_with_callback(async move { Ok(fut.await) }, |env, result| match result {
-    Ok(mut value) => {
-      let js = env.to_js_value(&value);
-      ots_core::client::wipe(&mut value);
-      js
+  env.spawn_future_with_callback(
+    async move { Ok(fut.await.map(to_json_text)) },
+    |env, result| match result {
+      Ok(text) => json_parse(env, &text),
+      Err(e) => Err(errors::to_js(env, e)),
+    },
+  )
+}
+
+/// `value` as JSON text, wiped when dropped; `value` is wiped too. The buffer wipes what it leaves
+/// behind whenever it grows, so no unwiped copy of a secret stays in freed memory.
+fn to_json_text(mut value: Value) -> Zeroizing<String> {
+  struct WipingBuf(Zeroizing<Vec<u8>>);
+  impl std::io::Write for WipingBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+      let need = self.0.len() + b.len();
+      if need > self.0.capacity() {
+        let mut grown = Zeroizing::new(Vec::with_capacity(need.max(self.0.capacity() * 2)));
+        grown.extend_from_slice(&self.0);
+        // The old buffer is wiped when `Zeroizing` drops it.
+        self.0 = grown;
+      }
+      self.0.extend_from_slice(b);
+      Ok(b.len())
     }
-    Err(e) => Err(errors::to_js(env, e)),
-  })
+    fn flush(&mut self) -> std::io::Result<()> {
+      Ok(())
+    }
+  }
+  let mut buf = WipingBuf(Zeroizing::new(Vec::with_capacity(1024)));
+  // A `Value` always serialises (its keys are strings).
+  let _ = serde_json::to_writer(&mut buf, &value);
+  ots_core::client::wipe(&mut value);
+  // serde_json writes UTF-8 only; the bytes move into the String without a copy.
+  Zeroizing::new(String::from_utf8(std::mem::take(&mut *buf.0)).unwrap_or_default())
+}
+
+/// `JSON.parse(text)` of this environment.
+fn json_parse<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
+  let json: Object = env.get_global()?.get_named_property("JSON")?;
+  let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
+  let arg = env.create_string(text)?;
+  let parsed = parse.apply(json, arg)?;
+  // SAFETY: the value was just created in this environment's current scope.
+  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), parsed.raw()) })
 }
 
 /// A Promise that rejects with `bad` (input errors reject; they are never thrown).

@@ -30,6 +30,9 @@ pub struct CallOptions {
 pub struct Transport {
   http: reqwest::Client,
   base_url: String,
+  /// `base_url` parsed once: each request's URL is a clone with its path set, which skips parsing
+  /// (and IDNA-mapping) the host again on every call.
+  base: reqwest::Url,
   auth: Option<HeaderValue>,
   timeout: Duration,
   retry: RetryPolicy,
@@ -62,6 +65,7 @@ impl Transport {
 
     let base_origin = reqwest::Url::parse(&config.base_url)
       .map_err(|e| Error::input(format!("Invalid url: {e}")))?;
+    let base = base_origin.clone();
     let redirect = reqwest::redirect::Policy::custom(move |attempt| {
       // Credentials never travel to another origin, and never from https to http: such redirects
       // are not followed and the 3xx answer is reported as it is.
@@ -128,6 +132,7 @@ impl Transport {
     Ok(Transport {
       http,
       base_url: config.base_url.clone(),
+      base,
       auth,
       timeout: config.timeout,
       retry: config.retry,
@@ -200,11 +205,25 @@ impl Transport {
       && (failure.before_sending || !req.op.is_destructive())
   }
 
+  /// The URL of `base_url` + `path`: the parsed base with its path extended. `None` when `path`
+  /// has a query or fragment: then the full string is handed to reqwest as it is.
+  fn request_url(&self, path: &str) -> Option<reqwest::Url> {
+    if path.contains(['?', '#']) {
+      return None;
+    }
+    let mut u = self.base.clone();
+    let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
+    u.set_path(&joined);
+    Some(u)
+  }
+
   async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
     let url = format!("{}{}", self.base_url, req.path);
-    let mut builder = match req.method {
-      Method::Get => self.http.get(&url),
-      Method::Post => self.http.post(&url),
+    let mut builder = match (req.method, self.request_url(&req.path)) {
+      (Method::Get, Some(u)) => self.http.get(u),
+      (Method::Post, Some(u)) => self.http.post(u),
+      (Method::Get, None) => self.http.get(&url),
+      (Method::Post, None) => self.http.post(&url),
     };
     builder = builder.header(http::header::ACCEPT, "application/json");
     if req.authenticated {
