@@ -557,6 +557,43 @@ async function main() {
   } else {
     lines.push(`- Build times: not measured in this run${SMOKE ? ' (--smoke)' : ' (--no-build)'}.`)
   }
+  // where the CPU goes, per thread (from /proc), medians over rounds
+  lines.push('')
+  lines.push('## CPU per HTTP call, by thread (microseconds, user+system, medians over rounds)')
+  lines.push('')
+  lines.push('| client | in flight | main (JS) thread | of which system | runtime threads (tokio / libuv / V8) | of which system |')
+  lines.push('|---|---:|---:|---:|---:|---:|')
+  for (const client of clients.filter((c) => c !== 'wrk')) {
+    for (const conc of CONCURRENCY) {
+      const rs = raw.filter((r) => r.client === client && r.concurrency === conc && r.threads)
+      if (!rs.length) continue
+      const pick = (f) => median(rs.map((r) => Object.entries(r.threads).reduce((a, [k, v]) => a + f(k, v), 0)))
+      const mainT = pick((k, v) => (k === 'main (JS)' ? v.user_us + v.sys_us : 0))
+      const mainS = pick((k, v) => (k === 'main (JS)' ? v.sys_us : 0))
+      const otherT = pick((k, v) => (k !== 'main (JS)' ? v.user_us + v.sys_us : 0))
+      const otherS = pick((k, v) => (k !== 'main (JS)' ? v.sys_us : 0))
+      lines.push(`| ${LABEL[client]} | ${conc} | ${fmt(mainT, 1)} | ${fmt(mainS, 1)} | ${fmt(otherT, 1)} | ${fmt(otherS, 1)} |`)
+    }
+  }
+  lines.push('')
+  lines.push('Thread CPU comes from /proc/self/task/*/stat (10 ms ticks), divided by the calls made in the measured window.')
+  const profFiles = [
+    ['before the changes in this run\'s commit history', path.join(HERE, 'profile/before/summary.json')],
+    ['current code', path.join(HERE, 'profile/summary.json')],
+  ].filter(([, f]) => fs.existsSync(f))
+  if (profFiles.length) {
+    lines.push('')
+    lines.push('## Instructions per HTTP call (callgrind, `node bench/run.mjs --profile`, client process only)')
+    lines.push('')
+    lines.push('| build | client | instructions per call | profiled |')
+    lines.push('|---|---|---:|---|')
+    for (const [what, f] of profFiles) {
+      const j = JSON.parse(fs.readFileSync(f, 'utf8'))
+      for (const r of j.summary) lines.push(`| ${what} | ${LABEL[r.client] || r.client} | ${r.ir_per_call.toLocaleString('en-US')} | ${String(j.date).slice(0, 16)}Z, ${r.calls} calls, ${j.server} server |`)
+    }
+    lines.push('')
+    lines.push('Full listings (by object, self and inclusive cost per call): `bench/profile/callgrind.*.txt`.')
+  }
   const analysis = path.join(HERE, 'ANALYSIS.md')
   if (!SMOKE && fs.existsSync(analysis)) {
     lines.push('')
