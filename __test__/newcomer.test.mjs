@@ -1,0 +1,333 @@
+// The newcomer check: what someone gets from `npm install onetimesecret-api`.
+//
+// `npm pack` the main package and this machine's platform package (npm/<platform>/ plus the built
+// binary, staged in a temp dir so no build artifact ever lands in the repo tree), install both
+// tarballs with one `npm install` into an empty temp project, then use the installed package from
+// ESM, CJS, the `ots` bin and strict TypeScript (moduleResolution node16 and bundler), with
+// nothing from the repo but the TypeScript compiler and @types/node.
+//
+// The main package finds its binary the way it will after `napi prepublish`: the staged package.json
+// gets `optionalDependencies: { "onetimesecret-api-<platform>": "<version>" }` and binding.js
+// requires `onetimesecret-api-<platform>`.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+const WIN = process.platform === 'win32'
+
+/** The napi platform suffix of this machine, e.g. `linux-x64-gnu`. */
+function platformSuffix() {
+  const base = `${process.platform}-${process.arch}`
+  if (process.platform === 'linux') {
+    const report = process.report && process.report.getReport ? process.report.getReport() : null
+    const glibc = report && report.header && report.header.glibcVersionRuntime
+    return `${base}-${glibc ? 'gnu' : 'musl'}`
+  }
+  if (process.platform === 'win32') return `${base}-msvc`
+  return base
+}
+
+const SUFFIX = platformSuffix()
+const PLATFORM_PKG = `${pkg.name}-${SUFFIX}`
+const BINARY = `${pkg.napi.binaryName}.${SUFFIX}.node`
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+
+// A child environment without anything that could point the loader at the repo's binary.
+const childEnv = { ...process.env, NAPI_RS_ENFORCE_VERSION_CHECK: '1' }
+delete childEnv.NAPI_RS_NATIVE_LIBRARY_PATH
+delete childEnv.NODE_PATH
+for (const k of Object.keys(childEnv)) if (k.startsWith('OTS_') || k.startsWith('npm_')) delete childEnv[k]
+
+function run(cmd, args, cwd, { shell = false } = {}) {
+  const r = spawnSync(cmd, args, { cwd, env: childEnv, encoding: 'utf8', shell, timeout: 120_000 })
+  if (r.error) throw r.error
+  return r
+}
+
+/** The async form, so independent steps (two packs, two tsc runs) overlap. */
+function runAsync(cmd, args, cwd, { shell = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: childEnv, shell })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ status, stdout, stderr }))
+  })
+}
+
+async function timedAsync(name, promise) {
+  const t0 = performance.now()
+  const out = await promise
+  timings[name] = Math.round(performance.now() - t0)
+  return out
+}
+
+function npm(args, cwd) {
+  // npm is a .cmd on Windows: it needs a shell there.
+  return run('npm', args, cwd, { shell: WIN })
+}
+
+function ok(r, what) {
+  assert.equal(r.status, 0, `${what} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`)
+  return r
+}
+
+const npmVersion = (() => {
+  try {
+    const r = npm(['--version'], ROOT)
+    return r.status === 0 ? r.stdout.trim() : null
+  } catch {
+    return null
+  }
+})()
+const skip = !npmVersion
+  ? 'npm is not available on PATH: cannot pack and install the package'
+  : !existsSync(join(ROOT, BINARY))
+    ? `no ${BINARY} in the repo root: build the addon first (npm run build:debug)`
+    : !existsSync(join(ROOT, 'npm', SUFFIX, 'package.json'))
+      ? `npm/${SUFFIX}/package.json is missing: this platform is not in napi.targets`
+      : false
+if (skip) console.log(`# newcomer check skipped: ${skip}`)
+
+let tmp
+let app
+let packedFiles
+const timings = {}
+
+function timed(name, fn) {
+  const t0 = performance.now()
+  const out = fn()
+  timings[name] = Math.round(performance.now() - t0)
+  return out
+}
+
+let tscRuns
+
+before(async () => {
+  if (skip) return
+  tmp = mkdtempSync(join(tmpdir(), 'ots-newcomer-'))
+
+  // 1. What `npm pack` takes from the repo (nothing is written there).
+  const dry = timed('pack --dry-run', () => ok(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT), 'npm pack --dry-run'))
+  packedFiles = JSON.parse(dry.stdout)[0].files.map((f) => f.path).sort()
+
+  // 2. Stage and pack the main package, with the optionalDependencies `napi prepublish` writes.
+  const mainStage = join(tmp, 'stage-main')
+  for (const f of packedFiles) {
+    mkdirSync(dirname(join(mainStage, f)), { recursive: true })
+    cpSync(join(ROOT, f), join(mainStage, f))
+  }
+  const stagedPkg = JSON.parse(readFileSync(join(mainStage, 'package.json'), 'utf8'))
+  stagedPkg.optionalDependencies = { ...stagedPkg.optionalDependencies, [PLATFORM_PKG]: pkg.version }
+  writeFileSync(join(mainStage, 'package.json'), JSON.stringify(stagedPkg, null, 2) + '\n')
+
+  // 3. Stage and pack this platform's package: npm/<platform>/ plus the built binary.
+  const platStage = join(tmp, 'stage-platform')
+  cpSync(join(ROOT, 'npm', SUFFIX), platStage, { recursive: true })
+  cpSync(join(ROOT, BINARY), join(platStage, BINARY))
+
+  const tarballs = await timedAsync(
+    'pack',
+    Promise.all(
+      [mainStage, platStage].map(async (dir) => {
+        const r = ok(await runAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], dir, { shell: WIN }), `npm pack in ${dir}`)
+        const info = JSON.parse(r.stdout)[0]
+        return { file: join(tmp, info.filename), size: info.size, unpackedSize: info.unpackedSize, entries: info.entryCount }
+      }),
+    ),
+  )
+  timings.mainTarballBytes = tarballs[0].size
+  timings.platformTarballBytes = tarballs[1].size
+  timings.platformUnpackedBytes = tarballs[1].unpackedSize
+
+  // 4. A fresh project; both tarballs in one install, offline (there is nothing to download).
+  app = join(tmp, 'app')
+  mkdirSync(app)
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'newcomer-app', version: '1.0.0', private: true }, null, 2))
+  timed('install', () =>
+    ok(
+      npm(['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', '--loglevel=error', ...tarballs.map((t) => t.file)], app),
+      'npm install of both tarballs',
+    ),
+  )
+
+  // 5. Start both TypeScript checks now; the tests below await them (they run alongside ESM/CJS).
+  tscRuns = {
+    node16: typecheck('node16', { module: 'node16', moduleResolution: 'node16' }, {
+      'consumer.mts': TS_CONSUMER,
+      'consumer.cts': TS_CJS_CONSUMER,
+    }),
+    bundler: typecheck('bundler', { module: 'esnext', moduleResolution: 'bundler' }, { 'consumer.ts': TS_CONSUMER }),
+  }
+})
+
+after(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  if (!skip) console.log(`# newcomer timings (ms) and sizes (bytes): ${JSON.stringify(timings)}`)
+})
+
+test('npm pack lists only what the package needs', { skip }, () => {
+  const expected = new Set(['package.json', 'README.md', 'LICENSE', ...pkg.files])
+  for (const f of packedFiles) {
+    assert.ok(expected.has(f) || /^(README|LICENSE|CHANGELOG)(\.md)?$/i.test(f), `unexpected file in the package: ${f}`)
+    assert.doesNotMatch(f, /\.(rs|node|toml|lock|tgz)$|^(src|crates|__test__|target|npm|docs|bench|scripts|examples)\//, f)
+  }
+  for (const f of pkg.files) assert.ok(packedFiles.includes(f), `${f} is listed in "files" but not packed`)
+  for (const f of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'binding.js', 'testing.js', 'bin/ots.js']) {
+    assert.ok(packedFiles.includes(f), `${f} missing from the package`)
+  }
+})
+
+test('the platform package is installed as the main package\'s dependency, and holds the only binary', { skip }, () => {
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'))
+  const main = lock.packages['node_modules/onetimesecret-api']
+  assert.ok(main, 'onetimesecret-api installed')
+  assert.equal(main.optionalDependencies[PLATFORM_PKG], pkg.version)
+  const plat = lock.packages[`node_modules/${PLATFORM_PKG}`]
+  assert.ok(plat, `${PLATFORM_PKG} installed`)
+  assert.equal(plat.version, pkg.version)
+  const mainDir = join(app, 'node_modules', 'onetimesecret-api')
+  assert.deepEqual(readdirSync(mainDir).filter((f) => f.endsWith('.node')), [], 'no binary inside the main package')
+  assert.ok(statSync(join(app, 'node_modules', PLATFORM_PKG, BINARY)).size > 0)
+  const ls = npm(['ls', '--all', '--json', '--offline'], app)
+  const tree = JSON.parse(ls.stdout)
+  assert.equal(tree.problems, undefined, `npm ls reports problems: ${ls.stdout}`)
+})
+
+const USE = `
+  const server = await startServer()
+  try {
+    const api = OneTimeSecretApi.anonymous({ url: server.url })
+    const shared = await api.share('newcomer secret', { ttl: 300 })
+    const read = await api.retrieveSecret(shared.secret_key)
+    if (read.value !== 'newcomer secret') throw new Error('wrong value: ' + read.value)
+    let gone = false
+    try { await api.retrieveSecret(shared.secret_key) } catch (err) { gone = err instanceof UnknownSecretError && err.code === 'ERR_OTS_UNKNOWN_SECRET' }
+    if (!gone) throw new Error('a second read did not fail with UnknownSecretError')
+    const auth = new OneTimeSecretApi(server.username, server.apiKey, { url: server.url })
+    if ((await auth.recentMetadata()).length !== 0) throw new Error('recent: expected nothing for this account')
+  } finally {
+    await server.close()
+  }
+`
+
+test('ESM: share and read a secret against the embedded server', { skip }, () => {
+  writeFileSync(
+    join(app, 'esm.mjs'),
+    `import Api, { OneTimeSecretApi, UnknownSecretError } from 'onetimesecret-api'
+import { startServer } from 'onetimesecret-api/testing'
+if (Api !== OneTimeSecretApi) throw new Error('default export is not the class')
+${USE}
+console.log('esm ok')
+`,
+  )
+  const r = timed('esm', () => ok(run(process.execPath, ['esm.mjs'], app), 'ESM script'))
+  assert.equal(r.stdout.trim(), 'esm ok')
+})
+
+test('CJS: share and read a secret against the embedded server', { skip }, () => {
+  writeFileSync(
+    join(app, 'cjs.cjs'),
+    `const { OneTimeSecretApi, UnknownSecretError } = require('onetimesecret-api')
+const { startServer } = require('onetimesecret-api/testing')
+if (require('onetimesecret-api').default !== OneTimeSecretApi) throw new Error('default export')
+;(async () => {
+${USE}
+  console.log('cjs ok')
+})().catch((err) => { console.error(err); process.exit(1) })
+`,
+  )
+  const r = timed('cjs', () => ok(run(process.execPath, ['cjs.cjs'], app), 'CJS script'))
+  assert.equal(r.stdout.trim(), 'cjs ok')
+})
+
+test('the ots bin is installed and runs', { skip }, () => {
+  assert.ok(existsSync(join(app, 'node_modules', '.bin', WIN ? 'ots.cmd' : 'ots')), 'node_modules/.bin/ots')
+  const r = ok(run(process.execPath, [join(app, 'node_modules', 'onetimesecret-api', 'bin', 'ots.js'), '--version'], app), 'ots --version')
+  assert.equal(r.stdout.trim(), pkg.version)
+  if (!WIN) {
+    const h = ok(run(join(app, 'node_modules', '.bin', 'ots'), ['get', '--help'], app), 'ots get --help')
+    assert.match(h.stdout, /^Usage: ots get/)
+  }
+})
+
+const TS_CONSUMER = `
+import Api, { OneTimeSecretApi, UnknownSecretError, type ApiResponseShare, type ApiOptions } from 'onetimesecret-api'
+import { startServer, type EmbeddedServer, type ServerOptions } from 'onetimesecret-api/testing'
+
+export async function roundTrip(options: ServerOptions = { generation: 'v0.22' }): Promise<string> {
+  const server: EmbeddedServer = await startServer(options)
+  try {
+    const opts: ApiOptions = { url: server.url, apiVersion: 'v2', timeout: 5000 }
+    const api: OneTimeSecretApi = new Api(server.username, server.apiKey, opts)
+    const shared: ApiResponseShare = await api.share('typed', { ttl: 60, signal: AbortSignal.timeout(5000) })
+    const secret = await api.retrieveSecret(shared.secret_key)
+    try {
+      await api.retrieveSecret(shared.secret_key)
+    } catch (err) {
+      if (err instanceof UnknownSecretError) return secret.value + (err.status ?? '') + err.code
+    }
+    return secret.value
+  } finally {
+    await server.close()
+  }
+}
+`
+
+const TS_CJS_CONSUMER = `import { OneTimeSecretApi, UnknownSecretError } from 'onetimesecret-api'
+import { startServer } from 'onetimesecret-api/testing'
+export async function check(): Promise<boolean> {
+  const server = await startServer()
+  const api = OneTimeSecretApi.anonymous({ url: server.url })
+  const ok = await api.status()
+  await server.close()
+  return ok && new UnknownSecretError('x') instanceof Error
+}
+`
+
+function typecheck(name, compilerOptions, files) {
+  const dir = join(app, `ts-${name}`)
+  mkdirSync(dir, { recursive: true })
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text)
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          strict: true,
+          isolatedModules: true,
+          noEmit: true,
+          skipLibCheck: false,
+          target: 'ES2022',
+          lib: ['ES2022'],
+          // The consumer's own @types/node (taken from the repo's node_modules, as a user would have it).
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+          types: ['node'],
+          ...compilerOptions,
+        },
+        include: Object.keys(files),
+      },
+      null,
+      2,
+    ),
+  )
+  return timedAsync(`tsc ${name}`, runAsync(process.execPath, [TSC, '--project', join(dir, 'tsconfig.json')], app))
+}
+
+test('TypeScript (strict, isolatedModules, moduleResolution node16): ESM and CJS consumers type-check', { skip }, async () => {
+  const r = await tscRuns.node16
+  assert.equal(r.status, 0, `tsc (node16) failed:\n${r.stdout}${r.stderr}`)
+})
+
+test('TypeScript (strict, isolatedModules, moduleResolution bundler) type-checks', { skip }, async () => {
+  const r = await tscRuns.bundler
+  assert.equal(r.status, 0, `tsc (bundler) failed:\n${r.stdout}${r.stderr}`)
+})
