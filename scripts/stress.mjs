@@ -8,7 +8,9 @@
 
 import fs from 'node:fs'
 import os from 'node:os'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { USERNAME, TOKEN_MARK } from '../__test__/helpers/reliability-common.mjs'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -92,15 +94,17 @@ for (const r of fuzzRuns) {
 report.hangs += fuzz.hangs
 report.leaks += fuzz.leaks
 
-// 3. Load and RSS growth.
-log(`load, ${CALLS} calls, 1,000 in flight`)
+// 3. Load and RSS growth. The server runs in its own process, so the RSS measured is the client's
+// alone (an in-process server's connections and buffers would be counted as the client's).
+log(`load, ${CALLS} calls, 1,000 in flight, server in another process`)
+const host = spawn(process.execPath, ['__test__/helpers/server-host.mjs', JSON.stringify({ username: USERNAME, apiKey: TOKEN_MARK })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+const hostLines = createInterface({ input: host.stdout })[Symbol.asyncIterator]()
+const ready = JSON.parse((await hostLines.next()).value.replace(/^READY /, ''))
 const load = await child(
   `
-  import { startServer } from './testing.mjs'
   import { runLoad } from './__test__/helpers/reliability-load.mjs'
   import { USERNAME, TOKEN_MARK } from './__test__/helpers/reliability-common.mjs'
-  const server = await startServer({ username: USERNAME, apiKey: TOKEN_MARK })
-  server.setRateLimit(null)
+  const server = { url: ${JSON.stringify(ready.url)} }
   const rss = () => { globalThis.gc(); return process.memoryUsage().rss }
   const warm = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: 10000, inFlight: 1000, stateless: true })
   const rssWarm = rss()
@@ -108,12 +112,13 @@ const load = await child(
   const main = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: ${CALLS}, inFlight: 1000, stateless: true })
   const ms = performance.now() - t0
   const rssAfter = rss()
-  const requests = server.requestCount()
-  await server.close()
-  console.log('RESULT ' + JSON.stringify({ warm: warm.ok, ...main, ms, rssWarm, rssAfter, requests }))
+  console.log('RESULT ' + JSON.stringify({ warm: warm.ok, ...main, ms, rssWarm, rssAfter }))
 `,
   ['--expose-gc'],
 )
+host.stdin.write('count\n')
+if (load.result) load.result.requests = Number((await hostLines.next()).value.replace(/^COUNT /, ''))
+host.stdin.end('close\n')
 if (!load.result) {
   report.crashes++
   log('load child failed', load.code, load.signal, load.stderr.slice(-2000))
@@ -153,7 +158,7 @@ from that run. Node ${process.version}, ${os.platform()}/${os.arch()}, ${os.cpus
 | unhandled rejections (fuzz) | ${fuzz.unhandled} |
 | fault-matrix cells not as expected | ${failedCells.length} of ${rows.length} |
 | load: calls settled correctly | ${l ? `${l.ok.toLocaleString('en')} of ${l.calls.toLocaleString('en')} (max ${l.maxInFlight} in flight, ${(l.calls / (l.ms / 1000)).toFixed(0)} calls/s, ${l.requests.toLocaleString('en')} requests served)` : 'n/a'} |
-| leaks: RSS growth over ${l ? l.calls.toLocaleString('en') : '?'} calls (status + failing retrieveSecret, nothing stored; after a 10,000-call warm-up, after GC) | ${l ? `${mb(l.rssAfter - l.rssWarm)} MB (${mb(l.rssWarm)} → ${mb(l.rssAfter)} MB)` : 'n/a'} |
+| leaks: RSS growth over ${l ? l.calls.toLocaleString('en') : '?'} calls (status + failing retrieveSecret, 1,000 in flight, server in another process; after a 10,000-call warm-up, after GC) | ${l ? `${mb(l.rssAfter - l.rssWarm)} MB (${mb(l.rssWarm)} → ${mb(l.rssAfter)} MB)` : 'n/a'} |
 
 ## Fault matrix
 

@@ -18,7 +18,7 @@ export async function runLoad({ server, username, token, total = 10_000, inFligh
   const unknown = 'u'.repeat(40)
   const one = async (i) => {
     if (stateless) {
-      // Nothing stored server-side (the server shares this process): RSS growth is the client's.
+      // Nothing stored server-side: with the server in another process, RSS growth is the client's.
       if (i % 2) {
         if ((await c.status()) !== true) throw new Error('status is not true')
       } else {
