@@ -420,7 +420,12 @@ async function main() {
   const hasWrk = !!which('wrk') && server.fixedKey !== null
   let clients = opt('clients', ALL_CLIENTS.join(',')).split(',')
   if (!hasWrk) clients = clients.filter((c) => c !== 'wrk')
-  const origVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/onetimesecret-api-js/package.json'), 'utf8')).version
+  let origVersion = '?'
+  try {
+    origVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/onetimesecret-api-js/package.json'), 'utf8')).version
+  } catch {
+    if (clients.includes('original')) throw new Error('the original package is not installed: run npm install (devDependency onetimesecret-api-js)')
+  }
   let fetchVer = ''
   try {
     fetchVer = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/onetimesecret-api-js/node_modules/node-fetch/package.json'), 'utf8')).version
@@ -455,7 +460,15 @@ async function main() {
   }
   const addon = addonInfo(ADDON)
   let build = null
-  if (BUILD) build = buildTimes()
+  if (BUILD) {
+    try {
+      build = buildTimes()
+    } catch (e) {
+      // Others edit the tree while this runs: a failed build is reported, not fatal to the run.
+      build = { error: String(e.message || e).split('\n').filter((l) => /^error/.test(l)).slice(0, 3).join('; ') || 'cargo build failed' }
+      log('build timing failed:', build.error)
+    }
+  }
   const load1 = loadavg()
   log('load average at end:', load1)
 
@@ -551,7 +564,9 @@ async function main() {
   lines.push(`- require() of this package: median ${fmtMs(reqMs)} ms over ${res.reqThis.length} fresh processes (min ${fmtMs(Math.min(...res.reqThis))}, max ${fmtMs(Math.max(...res.reqThis))}); the original package: median ${fmtMs(median(res.reqOrig))} ms.`)
   lines.push(`- RSS (32 in flight, this package, gc() before each reading): ${fmt(mib(res.rss.rss_after_warmup), 1)} MiB after ${res.rss.warmup_calls.toLocaleString('en-US')} warm-up calls, ${fmt(mib(res.rss.rss_after), 1)} MiB after ${res.rss.calls.toLocaleString('en-US')} more calls (${fmt(res.rss.calls / res.rss.seconds)} req/s during that run).`)
   if (addon) lines.push(`- Addon measured (${addon.file}): ${addon.size.toLocaleString('en-US')} bytes (${fmt(mib(addon.size), 2)} MiB), \`file\`: ${addon.desc || 'n/a'}.`)
-  if (build) {
+  if (build && build.error) {
+    lines.push(`- Release build timing failed in this run (the shared tree was being edited?): ${build.error}`)
+  } else if (build) {
     lines.push(`- Release build (\`cargo build --release -p onetimesecret-api\`, lto, codegen-units=1, opt-level="s", strip), own CARGO_TARGET_DIR under ${os.tmpdir()}: clean ${fmt(build.clean_s, 1)} s, incremental after touching crates/core/src/transport.rs ${fmt(build.incremental_s, 1)} s (the machine was busy; see load average).`)
     if (build.fresh_release) lines.push(`- That fresh release build's addon: ${build.fresh_release.size.toLocaleString('en-US')} bytes (${fmt(mib(build.fresh_release.size), 2)} MiB).`)
   } else {
