@@ -12,7 +12,9 @@ type FactoryArgs = FnArgs<(String, String, Value)>;
 
 struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
 
-#[napi]
+#[napi(
+  ts_args_type = "factory: (className: string, message: string, details: Record<string, unknown>) => Error"
+)]
 pub fn register_error_factory(
   env: Env,
   factory: Function<FactoryArgs, Unknown<'static>>,
