@@ -311,7 +311,7 @@ function svgChart(rows) {
       const v = r ? r.rps : NaN
       const w = Number.isFinite(v) ? Math.max(1, v * scale) : 0
       body += `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colors[conc]}"/>`
-      body += `<text x="${left + w + 6}" y="${y + barH - 4}" class="v">${Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a'}</text>\n`
+      body += `<text x="${(left + w + 6).toFixed(1)}" y="${y + barH - 4}" class="v">${Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a'}</text>\n`
       y += barH + gap
     }
     y += groupGap - gap
@@ -593,8 +593,8 @@ async function main() {
   lines.push('')
   lines.push('Thread CPU comes from /proc/self/task/*/stat (10 ms ticks), divided by the calls made in the measured window.')
   const profFiles = [
-    ['before the changes in this run\'s commit history', path.join(HERE, 'profile/before/summary.json')],
-    ['current code', path.join(HERE, 'profile/summary.json')],
+    ['before the perf changes (JSON.parse settle, pre-parsed base URL)', path.join(HERE, 'profile/before/summary.json')],
+    ['after them', path.join(HERE, 'profile/summary.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
