@@ -594,18 +594,9 @@ async function cmdServe(values, positionals) {
   // Keeps the event loop alive: the server runs on native threads.
   const keepAlive = setInterval(() => {}, 1 << 30)
   const info = { url: server.url, username: server.username, apiKey: server.apiKey, generation: server.generation }
-  if (values.json) print(JSON.stringify(info))
-  else {
-    print(`OneTimeSecret test server (generation ${info.generation}) listening on ${info.url}`)
-    print(`url:      ${info.url}`)
-    print(`username: ${info.username}`)
-    print(`api key:  ${info.apiKey}`)
-    print('')
-    print('Point ots at it with:')
-    print(`  export OTS_URL=${info.url} OTS_USERNAME=${info.username} OTS_API_KEY=${info.apiKey}`)
-    print('Press Ctrl-C to stop (all secrets are wiped).')
-  }
-  return new Promise((resolve, reject) => {
+  // Signal handlers go in before anything is printed: a caller that reads the URL and at once
+  // sends SIGINT must find them installed.
+  const stopped = new Promise((resolve, reject) => {
     let stopping = false
     const stop = (signal) => {
       if (stopping) return
@@ -625,6 +616,18 @@ async function cmdServe(values, positionals) {
     process.on('SIGINT', () => stop('SIGINT'))
     process.on('SIGTERM', () => stop('SIGTERM'))
   })
+  if (values.json) print(JSON.stringify(info))
+  else {
+    print(`OneTimeSecret test server (generation ${info.generation}) listening on ${info.url}`)
+    print(`url:      ${info.url}`)
+    print(`username: ${info.username}`)
+    print(`api key:  ${info.apiKey}`)
+    print('')
+    print('Point ots at it with:')
+    print(`  export OTS_URL=${info.url} OTS_USERNAME=${info.username} OTS_API_KEY=${info.apiKey}`)
+    print('Press Ctrl-C to stop (all secrets are wiped).')
+  }
+  return stopped
 }
 
 // ---------------------------------------------------------------------------------------------
