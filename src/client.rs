@@ -218,13 +218,11 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let call =
-      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-        Ok(c) => c,
-        Err(b) => return reject(env, b),
-      };
-    let client = self.inner.clone();
-    spawn(env, async move { client.status(&call).await })
+    self.call(
+      env,
+      || call_only(&options, cancel),
+      |c, call| async move { c.status(&call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -235,21 +233,18 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
+    let args = || {
       let secret = convert::secret(&secret)?;
       let o = convert::options(&options, "options")?;
-      let params = ShareParams {
-        secret,
-        options: convert::create_options(o.as_ref())?,
-      };
-      Ok((params, call_options(o.as_ref(), cancel)?))
-    })();
-    let (params, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
+      let options = convert::create_options(o.as_ref())?;
+      Ok((
+        ShareParams { secret, options },
+        call_options(o.as_ref(), cancel)?,
+      ))
     };
-    let client = self.inner.clone();
-    spawn(env, async move { client.share(params, &call).await })
+    self.call(env, args, |c, (params, call)| async move {
+      c.share(params, &call).await
+    })
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -259,19 +254,16 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
+    let args = || {
       let o = convert::options(&options, "options")?;
       Ok((
         convert::create_options(o.as_ref())?,
         call_options(o.as_ref(), cancel)?,
       ))
-    })();
-    let (opts, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
     };
-    let client = self.inner.clone();
-    spawn(env, async move { client.generate(opts, &call).await })
+    self.call(env, args, |c, (opts, call)| async move {
+      c.generate(opts, &call).await
+    })
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -282,23 +274,11 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
-      let key = convert::key(&key)?;
-      let o = convert::options(&options, "options")?;
-      Ok((
-        key,
-        convert::opt_secret_string(o.as_ref(), "passphrase")?,
-        call_options(o.as_ref(), cancel)?,
-      ))
-    })();
-    let (key, passphrase, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
-    };
-    let client = self.inner.clone();
-    spawn(env, async move {
-      client.retrieve_secret(&key, passphrase, &call).await
-    })
+    self.call(
+      env,
+      || key_and_passphrase(&key, &options, cancel),
+      |c, (key, passphrase, call)| async move { c.retrieve_secret(&key, passphrase, &call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -309,19 +289,10 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
-      let key = convert::key(&key)?;
-      let o = convert::options(&options, "options")?;
-      Ok((key, call_options(o.as_ref(), cancel)?))
-    })();
-    let (key, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
-    };
-    let client = self.inner.clone();
-    spawn(
+    self.call(
       env,
-      async move { client.retrieve_metadata(&key, &call).await },
+      || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
+      |c, (key, call)| async move { c.retrieve_metadata(&key, &call).await },
     )
   }
 
@@ -333,23 +304,10 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
-      let key = convert::key(&key)?;
-      let o = convert::options(&options, "options")?;
-      Ok((
-        key,
-        convert::opt_secret_string(o.as_ref(), "passphrase")?,
-        call_options(o.as_ref(), cancel)?,
-      ))
-    })();
-    let (key, passphrase, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
-    };
-    let client = self.inner.clone();
-    spawn(
+    self.call(
       env,
-      async move { client.burn(&key, passphrase, &call).await },
+      || key_and_passphrase(&key, &options, cancel),
+      |c, (key, passphrase, call)| async move { c.burn(&key, passphrase, &call).await },
     )
   }
 
@@ -360,13 +318,11 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let call =
-      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-        Ok(c) => c,
-        Err(b) => return reject(env, b),
-      };
-    let client = self.inner.clone();
-    spawn(env, async move { client.recent_metadata(&call).await })
+    self.call(
+      env,
+      || call_only(&options, cancel),
+      |c, call| async move { c.recent_metadata(&call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -377,17 +333,11 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let args = (|| -> Res<_> {
-      let key = convert::key(&key)?;
-      let o = convert::options(&options, "options")?;
-      Ok((key, call_options(o.as_ref(), cancel)?))
-    })();
-    let (key, call) = match args {
-      Ok(a) => a,
-      Err(b) => return reject(env, b),
-    };
-    let client = self.inner.clone();
-    spawn(env, async move { client.secret_status(&key, &call).await })
+    self.call(
+      env,
+      || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
+      |c, (key, call)| async move { c.secret_status(&key, &call).await },
+    )
   }
 
   #[napi(ts_return_type = "Promise<any>")]
@@ -397,12 +347,47 @@ impl NativeClient {
     options: Unknown,
     cancel: Option<&CancelToken>,
   ) -> napi::Result<JsPromise<'env>> {
-    let call =
-      match convert::options(&options, "options").and_then(|o| call_options(o.as_ref(), cancel)) {
-        Ok(c) => c,
-        Err(b) => return reject(env, b),
-      };
-    let client = self.inner.clone();
-    spawn(env, async move { client.server_info(&call).await })
+    self.call(
+      env,
+      || call_only(&options, cancel),
+      |c, call| async move { c.server_info(&call).await },
+    )
   }
+}
+
+impl NativeClient {
+  /// Converts the arguments with `args` (on the JS thread), then runs `run` on the runtime. Bad
+  /// arguments reject the returned Promise; they are never thrown.
+  fn call<'env, A, Fut>(
+    &self,
+    env: &'env Env,
+    args: impl FnOnce() -> Res<A>,
+    run: impl FnOnce(Arc<Client>, A) -> Fut,
+  ) -> napi::Result<JsPromise<'env>>
+  where
+    Fut: Future<Output = ots_core::Result<Value>> + Send + 'static,
+  {
+    match args() {
+      Ok(a) => spawn(env, run(self.inner.clone(), a)),
+      Err(b) => reject(env, b),
+    }
+  }
+}
+
+/// The last argument of calls that take nothing else: `{ signal, timeout }`.
+fn call_only(options: &Unknown<'_>, cancel: Option<&CancelToken>) -> Res<CallOptions> {
+  let o = convert::options(options, "options")?;
+  call_options(o.as_ref(), cancel)
+}
+
+/// `(key, { passphrase, signal, timeout })` of `retrieveSecret` and `burn`.
+fn key_and_passphrase(
+  key: &Unknown<'_>,
+  options: &Unknown<'_>,
+  cancel: Option<&CancelToken>,
+) -> Res<(String, Option<Zeroizing<String>>, CallOptions)> {
+  let key = convert::key(key)?;
+  let o = convert::options(options, "options")?;
+  let passphrase = convert::opt_secret_string(o.as_ref(), "passphrase")?;
+  Ok((key, passphrase, call_options(o.as_ref(), cancel)?))
 }
