@@ -17,6 +17,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FUZZ = Number(process.env.STRESS_FUZZ || 100_000)
 const CALLS = Number(process.env.STRESS_CALLS || 100_000)
 const ROUNDS = Number(process.env.STRESS_ROUNDS || 3)
+// Warm-up before the RSS baseline: 1,000 connections' buffers and the allocator's caches fill over
+// the first tens of thousands of calls; growth after that is what a leak would show.
+const WARMUP = Number(process.env.STRESS_WARMUP || 50_000)
 const FUZZ_CHILDREN = 4
 
 const log = (...a) => console.error(`[stress ${new Date().toISOString().slice(11, 19)}]`, ...a)
@@ -106,13 +109,16 @@ const load = await child(
   import { USERNAME, TOKEN_MARK } from './__test__/helpers/reliability-common.mjs'
   const server = { url: ${JSON.stringify(ready.url)} }
   const rss = () => { globalThis.gc(); return process.memoryUsage().rss }
-  const warm = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: 10000, inFlight: 1000, stateless: true })
+  const warm = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: ${WARMUP}, inFlight: 1000, stateless: true })
   const rssWarm = rss()
   const t0 = performance.now()
-  const main = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: ${CALLS}, inFlight: 1000, stateless: true })
+  const half = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: ${Math.ceil(CALLS / 2)}, inFlight: 1000, stateless: true })
+  const rssHalf = rss()
+  const rest = await runLoad({ server, username: USERNAME, token: TOKEN_MARK, total: ${Math.floor(CALLS / 2)}, inFlight: 1000, stateless: true })
+  const main = { calls: half.calls + rest.calls, ok: half.ok + rest.ok, wrong: [...half.wrong, ...rest.wrong], maxInFlight: Math.max(half.maxInFlight, rest.maxInFlight) }
   const ms = performance.now() - t0
   const rssAfter = rss()
-  console.log('RESULT ' + JSON.stringify({ warm: warm.ok, ...main, ms, rssWarm, rssAfter }))
+  console.log('RESULT ' + JSON.stringify({ warm: warm.ok, ...main, ms, rssWarm, rssHalf, rssAfter }))
 `,
   ['--expose-gc'],
 )
@@ -158,7 +164,7 @@ from that run. Node ${process.version}, ${os.platform()}/${os.arch()}, ${os.cpus
 | unhandled rejections (fuzz) | ${fuzz.unhandled} |
 | fault-matrix cells not as expected | ${failedCells.length} of ${rows.length} |
 | load: calls settled correctly | ${l ? `${l.ok.toLocaleString('en')} of ${l.calls.toLocaleString('en')} (max ${l.maxInFlight} in flight, ${(l.calls / (l.ms / 1000)).toFixed(0)} calls/s, ${l.requests.toLocaleString('en')} requests served)` : 'n/a'} |
-| leaks: RSS growth over ${l ? l.calls.toLocaleString('en') : '?'} calls (status + failing retrieveSecret, 1,000 in flight, server in another process; after a 10,000-call warm-up, after GC) | ${l ? `${mb(l.rssAfter - l.rssWarm)} MB (${mb(l.rssWarm)} → ${mb(l.rssAfter)} MB)` : 'n/a'} |
+| leaks: RSS growth over ${l ? l.calls.toLocaleString('en') : '?'} calls (status + failing retrieveSecret, 1,000 in flight, server in another process; after a ${WARMUP.toLocaleString('en')}-call warm-up, after GC) | ${l ? `${mb(l.rssAfter - l.rssWarm)} MB (${mb(l.rssWarm)} → ${mb(l.rssHalf)} at half-way → ${mb(l.rssAfter)} MB)` : 'n/a'} |
 
 ## Fault matrix
 
