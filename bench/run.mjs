@@ -219,6 +219,31 @@ async function measureWrk(server, conc) {
   return { calls: r.requests, seconds, rps: r.requests / seconds, p50_ms: r.p50_us / 1000, p99_ms: r.p99_us / 1000, errors: r.errors }
 }
 
+/** The embedded server's own speed: wrk GET /api/v1/status against it, in its own process. */
+async function measureEmbeddedStatus() {
+  const host = spawn(process.execPath, [path.join(ROOT, '__test__/helpers/server-host.mjs'), '{"generation":"v0.26"}'], {
+    env: { ...process.env, ...ADDON_ENV },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  try {
+    const first = await new Promise((resolve, reject) => {
+      let buf = ''
+      host.stdout.on('data', (d) => {
+        buf += d
+        if (buf.includes('\n')) resolve(buf.split('\n')[0])
+      })
+      host.once('exit', (code) => reject(new Error(`server host exited ${code}`)))
+    })
+    const { url } = JSON.parse(first.replace(/^READY /, ''))
+    const out = await runChild('wrk', ['-t2', '-c32', `-d${DURATION}s`, `${url}/api/v1/status`], {}, (DURATION + 30) * 1000)
+    const rps = Number((/Requests\/sec:\s+([\d.]+)/.exec(out) || [])[1])
+    const non2xx = Number((/Non-2xx or 3xx responses:\s+(\d+)/.exec(out) || [0, 0])[1])
+    return { rps, non2xx }
+  } finally {
+    host.stdin.end('close\n')
+  }
+}
+
 async function measureNode(server, client, conc, mode = 'load') {
   const cfg = {
     mode,
@@ -454,7 +479,12 @@ async function main() {
     }
     log(`RSS over ${RSS_CALLS} calls`)
     const rss = await measureNode(server, 'this', 32, 'rss')
-    res = { reqThis, reqOrig, rss }
+    let embeddedStatus = null
+    if (which('wrk')) {
+      log('embedded server: wrk GET /api/v1/status')
+      embeddedStatus = await measureEmbeddedStatus()
+    }
+    res = { reqThis, reqOrig, rss, embeddedStatus }
   } finally {
     await server.stop()
   }
@@ -523,6 +553,11 @@ async function main() {
       name: 'stripped .node <= 4 MiB',
       value: addon ? `${fmt(mib(addon.size), 2)} MiB (${addon.file}${addon.stripped ? ', stripped' : ', NOT stripped: a debug build?'})` : 'no addon',
       met: addon ? addon.stripped && mib(addon.size) <= 4 : false,
+    },
+    {
+      name: 'embedded server: GET /api/v1/status >= 20,000 req/s (wrk, 32 connections, server in its own process)',
+      value: res.embeddedStatus ? `${fmt(res.embeddedStatus.rps)} req/s${res.embeddedStatus.non2xx ? ` (${res.embeddedStatus.non2xx} non-2xx)` : ''}` : 'not measured (no wrk)',
+      met: res.embeddedStatus ? res.embeddedStatus.rps >= 20000 && !res.embeddedStatus.non2xx : null,
     },
   ]
 
