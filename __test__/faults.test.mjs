@@ -270,7 +270,8 @@ test('calls that create or consume a secret are retried when the connection was 
   const c = client(`http://127.0.0.1:${port}`, { retries: 10, retryDelay: 100, maxRetryDelay: 100, timeout: 10_000 })
   const received = []
   const p = settle(c.share('after refusal'))
-  // Let the first attempts be refused, then start listening on that port.
+  // Give the first attempts time to be refused before the port opens. This wait only sets the scene:
+  // whatever happened before the port opened, the share must arrive exactly once after it.
   await new Promise((r) => setTimeout(r, 250))
   const h = http.createServer((req, res) => {
     received.push(`${req.method} ${req.url}`)
