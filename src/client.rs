@@ -5,8 +5,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, PromiseRaw, Unknown};
-use napi::JsString;
+use napi::bindgen_prelude::{Object, Unknown};
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use ots_core::config::{
@@ -20,8 +19,7 @@ use zeroize::Zeroizing;
 use crate::cancel::CancelToken;
 use crate::convert::{self, Bad, Res};
 use crate::errors;
-
-type JsPromise<'env> = PromiseRaw<'env, Unknown<'env>>;
+use crate::settle::Outcome;
 
 #[napi]
 pub struct NativeClient {
@@ -35,23 +33,26 @@ fn fail(env: &Env, bad: Bad) -> napi::Error {
   }
 }
 
-/// Runs `fut` on the runtime; settles on the JS thread.
+/// Runs `fut` on the runtime; its outcome settles call `id` through this environment's batched
+/// settle queue (`settle.rs`).
 ///
 /// The answer is serialised to JSON text on the runtime thread (and the parsed answer wiped), and
-/// the JS thread turns it into a value with one `JSON.parse` call. Building the object through napi
+/// `index.js` turns it into a value with one `JSON.parse` call. Building the object through napi
 /// instead costs one napi call per key and value on the JS thread, which was the largest single
 /// cost of a call there (bench/RESULTS.md).
-fn spawn<'env, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
+fn settle_later<F>(env: &Env, id: u32, fut: F) -> napi::Result<()>
 where
   F: Future<Output = ots_core::Result<Value>> + Send + 'static,
 {
-  env.spawn_future_with_callback(
-    async move { Ok(fut.await.map(to_json_text)) },
-    |env, result| match result {
-      Ok(text) => json_parse(env, &text),
-      Err(e) => Err(errors::to_js(env, e)),
-    },
-  )
+  let settler = errors::settler(env)?;
+  napi::bindgen_prelude::spawn(async move {
+    let outcome = match fut.await {
+      Ok(value) => Outcome::Ok(to_json_text(value)),
+      Err(e) => Outcome::Err(e),
+    };
+    settler.push(id, outcome);
+  });
+  Ok(())
 }
 
 /// `value` as JSON text, wiped when dropped; `value` is wiped too. The buffer wipes what it leaves
@@ -82,20 +83,12 @@ fn to_json_text(mut value: Value) -> Zeroizing<String> {
   Zeroizing::new(String::from_utf8(std::mem::take(&mut *buf.0)).unwrap_or_default())
 }
 
-/// `JSON.parse(text)` of this environment.
-fn json_parse<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
-  let json: Object = env.get_global()?.get_named_property("JSON")?;
-  let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
-  let arg = env.create_string(text)?;
-  let parsed = parse.apply(json, arg)?;
-  // SAFETY: the value was just created in this environment's current scope.
-  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), parsed.raw()) })
-}
-
-/// A Promise that rejects with `bad` (input errors reject; they are never thrown).
-fn reject<'env>(env: &'env Env, bad: Bad) -> napi::Result<JsPromise<'env>> {
+/// Input errors settle like any other outcome (the Promise rejects; nothing is thrown). A JS
+/// exception already pending (a getter that threw) propagates and `index.js` turns it into a
+/// rejection.
+fn reject(env: &Env, id: u32, bad: Bad) -> napi::Result<()> {
   match bad {
-    Bad::Input(e) => spawn(env, async move { Err(e) }),
+    Bad::Input(e) => settle_later(env, id, async move { Err(e) }),
     Bad::Js(e) => Err(e),
   }
 }
@@ -211,28 +204,31 @@ impl NativeClient {
     self.inner.is_anonymous()
   }
 
-  #[napi(ts_return_type = "Promise<boolean>")]
-  pub fn status<'env>(
+  #[napi]
+  pub fn status(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || call_only(&options, cancel),
       |c, call| async move { c.status(&call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn share<'env>(
+  #[napi]
+  pub fn share(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     secret: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     let args = || {
       let secret = convert::secret(&secret)?;
       let o = convert::options(&options, "options")?;
@@ -242,18 +238,19 @@ impl NativeClient {
         call_options(o.as_ref(), cancel)?,
       ))
     };
-    self.call(env, args, |c, (params, call)| async move {
+    self.call(env, id, args, |c, (params, call)| async move {
       c.share(params, &call).await
     })
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn generate<'env>(
+  #[napi]
+  pub fn generate(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     let args = || {
       let o = convert::options(&options, "options")?;
       Ok((
@@ -261,94 +258,106 @@ impl NativeClient {
         call_options(o.as_ref(), cancel)?,
       ))
     };
-    self.call(env, args, |c, (opts, call)| async move {
+    self.call(env, id, args, |c, (opts, call)| async move {
       c.generate(opts, &call).await
     })
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn retrieve_secret<'env>(
+  #[napi]
+  pub fn retrieve_secret(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || key_and_passphrase(&key, &options, cancel),
       |c, (key, passphrase, call)| async move { c.retrieve_secret(&key, passphrase, &call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn retrieve_metadata<'env>(
+  #[napi]
+  pub fn retrieve_metadata(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
       |c, (key, call)| async move { c.retrieve_metadata(&key, &call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn burn<'env>(
+  #[napi]
+  pub fn burn(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || key_and_passphrase(&key, &options, cancel),
       |c, (key, passphrase, call)| async move { c.burn(&key, passphrase, &call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any[]>")]
-  pub fn recent_metadata<'env>(
+  #[napi]
+  pub fn recent_metadata(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || call_only(&options, cancel),
       |c, call| async move { c.recent_metadata(&call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn secret_status<'env>(
+  #[napi]
+  pub fn secret_status(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
       |c, (key, call)| async move { c.secret_status(&key, &call).await },
     )
   }
 
-  #[napi(ts_return_type = "Promise<any>")]
-  pub fn server_info<'env>(
+  #[napi]
+  pub fn server_info(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
+  ) -> napi::Result<()> {
     self.call(
       env,
+      id,
       || call_only(&options, cancel),
       |c, call| async move { c.server_info(&call).await },
     )
@@ -356,20 +365,21 @@ impl NativeClient {
 }
 
 impl NativeClient {
-  /// Converts the arguments with `args` (on the JS thread), then runs `run` on the runtime. Bad
-  /// arguments reject the returned Promise; they are never thrown.
-  fn call<'env, A, Fut>(
+  /// Converts the arguments with `args` (on the JS thread), then runs `run` on the runtime; call
+  /// `id` settles when it finishes. Bad arguments reject the call's Promise; they are not thrown.
+  fn call<A, Fut>(
     &self,
-    env: &'env Env,
+    env: &Env,
+    id: u32,
     args: impl FnOnce() -> Res<A>,
     run: impl FnOnce(Arc<Client>, A) -> Fut,
-  ) -> napi::Result<JsPromise<'env>>
+  ) -> napi::Result<()>
   where
     Fut: Future<Output = ots_core::Result<Value>> + Send + 'static,
   {
     match args() {
-      Ok(a) => spawn(env, run(self.inner.clone(), a)),
-      Err(b) => reject(env, b),
+      Ok(a) => settle_later(env, id, run(self.inner.clone(), a)),
+      Err(b) => reject(env, id, b),
     }
   }
 }
