@@ -40,17 +40,17 @@ export declare class NativeClient {
   get url(): string
   get apiVersion(): string
   get anonymous(): boolean
-  status(id: number, options: unknown, cancel?: CancelToken | undefined | null): void
-  share(id: number, secret: unknown, options: unknown, cancel?: CancelToken | undefined | null): void
-  generate(id: number, options: unknown, cancel?: CancelToken | undefined | null): void
-  retrieveSecret(id: number, key: unknown, options: unknown, cancel?: CancelToken | undefined | null): void
-  retrieveMetadata(id: number, key: unknown, options: unknown, cancel?: CancelToken | undefined | null): void
-  burn(id: number, key: unknown, options: unknown, cancel?: CancelToken | undefined | null): void
-  recentMetadata(id: number, options: unknown, cancel?: CancelToken | undefined | null): void
-  secretStatus(id: number, key: unknown, options: unknown, cancel?: CancelToken | undefined | null): void
-  serverInfo(id: number, options: unknown, cancel?: CancelToken | undefined | null): void
+  status(options: unknown, cancel?: CancelToken | undefined | null): Promise<boolean>
+  share(secret: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  generate(options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  retrieveSecret(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  retrieveMetadata(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  burn(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  recentMetadata(options: unknown, cancel?: CancelToken | undefined | null): Promise<any[]>
+  secretStatus(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  serverInfo(options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
 }
 
-export declare function registerEnv(factory: (className: string, message: string, details: Record<string, unknown>) => Error, drain: (ids: number[], oks: boolean[], payloads: string[], messages: string[], details: Array<Record<string, unknown> | null>) => void): void
+export declare function registerErrorFactory(factory: (className: string, message: string, details: Record<string, unknown>) => Error): void
 
 export declare function startServer(options?: import('./testing').ServerOptions): Promise<EmbeddedServer>

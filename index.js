@@ -8,54 +8,7 @@
 const binding = require('./binding.js')
 const errors = require('./errors.js')
 
-// Calls in flight: id -> { resolve, reject }. The native side settles them in batches through
-// `drain` (one event-loop wake-up for every call that finished in the meantime; src/settle.rs).
-const pending = new Map()
-let nextId = 0
-// The native settle path never keeps Node alive by itself; this timer does, while calls are in
-// flight, so the process exits as soon as the last one settles.
-let keepAlive = null
-const noop = () => {}
-
-function drain(ids, oks, payloads, messages, details) {
-  for (let i = 0; i < ids.length; i++) {
-    const call = pending.get(ids[i])
-    if (call === undefined) continue
-    pending.delete(ids[i])
-    if (!oks[i]) {
-      call.reject(errors.fromNative(payloads[i], messages[i], details[i]))
-      continue
-    }
-    let value
-    try {
-      value = JSON.parse(payloads[i])
-    } catch (err) {
-      call.reject(err)
-      continue
-    }
-    call.resolve(value)
-  }
-  if (pending.size === 0 && keepAlive !== null) {
-    clearInterval(keepAlive)
-    keepAlive = null
-  }
-}
-
-binding.registerEnv(errors.fromNative, drain)
-
-/** Starts `native[method](id, ...args, token)` and returns its Promise. May throw synchronously. */
-function start(native, method, args, token) {
-  nextId = nextId === 0xffffffff ? 1 : nextId + 1
-  const id = nextId
-  let call
-  const promise = new Promise((resolve, reject) => {
-    call = { resolve, reject }
-  })
-  native[method](id, ...args, token)
-  pending.set(id, call)
-  if (keepAlive === null) keepAlive = setInterval(noop, 0x7fffffff)
-  return promise
-}
+binding.registerErrorFactory(errors.fromNative)
 
 const { NativeClient, CancelToken } = binding
 const ANONYMOUS = Symbol('anonymous')
@@ -110,7 +63,7 @@ function run(native, method, args, options) {
   let signal, token, cleanup
   try {
     signal = options !== null && typeof options === 'object' ? options.signal : undefined
-    if (signal === undefined || signal === null) return start(native, method, args, null)
+    if (signal === undefined || signal === null) return native[method](...args, null)
     // Reading a fake signal's properties may throw: that too becomes a rejection.
     if (!isAbortSignal(signal)) return Promise.reject(new errors.InputError('Invalid signal: expected an AbortSignal'))
     if (signal.aborted) return Promise.reject(abortError(signal))
@@ -121,7 +74,7 @@ function run(native, method, args, options) {
   }
   let promise
   try {
-    promise = start(native, method, args, token)
+    promise = native[method](...args, token)
   } catch (err) {
     cleanup()
     return Promise.reject(err)

@@ -5,7 +5,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Object, Unknown};
+use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, PromiseRaw, Unknown};
+use napi::JsString;
 use napi::{Env, ValueType};
 use napi_derive::napi;
 use ots_core::config::{
@@ -19,7 +20,8 @@ use zeroize::Zeroizing;
 use crate::cancel::CancelToken;
 use crate::convert::{self, Bad, Res};
 use crate::errors;
-use crate::settle::Outcome;
+
+type JsPromise<'env> = PromiseRaw<'env, Unknown<'env>>;
 
 #[napi]
 pub struct NativeClient {
@@ -33,26 +35,23 @@ fn fail(env: &Env, bad: Bad) -> napi::Error {
   }
 }
 
-/// Runs `fut` on the runtime; its outcome settles call `id` through this environment's batched
-/// settle queue (`settle.rs`).
+/// Runs `fut` on the runtime; settles on the JS thread.
 ///
 /// The answer is serialised to JSON text on the runtime thread (and the parsed answer wiped), and
-/// `index.js` turns it into a value with one `JSON.parse` call. Building the object through napi
+/// the JS thread turns it into a value with one `JSON.parse` call. Building the object through napi
 /// instead costs one napi call per key and value on the JS thread, which was the largest single
 /// cost of a call there (bench/RESULTS.md).
-fn settle_later<F>(env: &Env, id: u32, fut: F) -> napi::Result<()>
+fn spawn<'env, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
 where
   F: Future<Output = ots_core::Result<Value>> + Send + 'static,
 {
-  let settler = errors::settler(env)?;
-  napi::bindgen_prelude::spawn(async move {
-    let outcome = match fut.await {
-      Ok(value) => Outcome::Ok(to_json_text(value)),
-      Err(e) => Outcome::Err(e),
-    };
-    settler.push(id, outcome);
-  });
-  Ok(())
+  env.spawn_future_with_callback(
+    async move { Ok(fut.await.map(to_json_text)) },
+    |env, result| match result {
+      Ok(text) => json_parse(env, &text),
+      Err(e) => Err(errors::to_js(env, e)),
+    },
+  )
 }
 
 /// `value` as JSON text, wiped when dropped; `value` is wiped too. The buffer wipes what it leaves
@@ -83,12 +82,20 @@ fn to_json_text(mut value: Value) -> Zeroizing<String> {
   Zeroizing::new(String::from_utf8(std::mem::take(&mut *buf.0)).unwrap_or_default())
 }
 
-/// Input errors settle like any other outcome (the Promise rejects; nothing is thrown). A JS
-/// exception already pending (a getter that threw) propagates and `index.js` turns it into a
-/// rejection.
-fn reject(env: &Env, id: u32, bad: Bad) -> napi::Result<()> {
+/// `JSON.parse(text)` of this environment.
+fn json_parse<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
+  let json: Object = env.get_global()?.get_named_property("JSON")?;
+  let parse: Function<JsString, Unknown> = json.get_named_property("parse")?;
+  let arg = env.create_string(text)?;
+  let parsed = parse.apply(json, arg)?;
+  // SAFETY: the value was just created in this environment's current scope.
+  Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), parsed.raw()) })
+}
+
+/// A Promise that rejects with `bad` (input errors reject; they are never thrown).
+fn reject<'env>(env: &'env Env, bad: Bad) -> napi::Result<JsPromise<'env>> {
   match bad {
-    Bad::Input(e) => settle_later(env, id, async move { Err(e) }),
+    Bad::Input(e) => spawn(env, async move { Err(e) }),
     Bad::Js(e) => Err(e),
   }
 }
@@ -204,31 +211,28 @@ impl NativeClient {
     self.inner.is_anonymous()
   }
 
-  #[napi]
-  pub fn status(
+  #[napi(ts_return_type = "Promise<boolean>")]
+  pub fn status<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || call_only(&options, cancel),
       |c, call| async move { c.status(&call).await },
     )
   }
 
-  #[napi]
-  pub fn share(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn share<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     secret: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     let args = || {
       let secret = convert::secret(&secret)?;
       let o = convert::options(&options, "options")?;
@@ -238,19 +242,18 @@ impl NativeClient {
         call_options(o.as_ref(), cancel)?,
       ))
     };
-    self.call(env, id, args, |c, (params, call)| async move {
+    self.call(env, args, |c, (params, call)| async move {
       c.share(params, &call).await
     })
   }
 
-  #[napi]
-  pub fn generate(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn generate<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     let args = || {
       let o = convert::options(&options, "options")?;
       Ok((
@@ -258,106 +261,94 @@ impl NativeClient {
         call_options(o.as_ref(), cancel)?,
       ))
     };
-    self.call(env, id, args, |c, (opts, call)| async move {
+    self.call(env, args, |c, (opts, call)| async move {
       c.generate(opts, &call).await
     })
   }
 
-  #[napi]
-  pub fn retrieve_secret(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn retrieve_secret<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || key_and_passphrase(&key, &options, cancel),
       |c, (key, passphrase, call)| async move { c.retrieve_secret(&key, passphrase, &call).await },
     )
   }
 
-  #[napi]
-  pub fn retrieve_metadata(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn retrieve_metadata<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
       |c, (key, call)| async move { c.retrieve_metadata(&key, &call).await },
     )
   }
 
-  #[napi]
-  pub fn burn(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn burn<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || key_and_passphrase(&key, &options, cancel),
       |c, (key, passphrase, call)| async move { c.burn(&key, passphrase, &call).await },
     )
   }
 
-  #[napi]
-  pub fn recent_metadata(
+  #[napi(ts_return_type = "Promise<any[]>")]
+  pub fn recent_metadata<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || call_only(&options, cancel),
       |c, call| async move { c.recent_metadata(&call).await },
     )
   }
 
-  #[napi]
-  pub fn secret_status(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn secret_status<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     key: Unknown,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || Ok((convert::key(&key)?, call_only(&options, cancel)?)),
       |c, (key, call)| async move { c.secret_status(&key, &call).await },
     )
   }
 
-  #[napi]
-  pub fn server_info(
+  #[napi(ts_return_type = "Promise<any>")]
+  pub fn server_info<'env>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     options: Unknown,
     cancel: Option<&CancelToken>,
-  ) -> napi::Result<()> {
+  ) -> napi::Result<JsPromise<'env>> {
     self.call(
       env,
-      id,
       || call_only(&options, cancel),
       |c, call| async move { c.server_info(&call).await },
     )
@@ -365,21 +356,20 @@ impl NativeClient {
 }
 
 impl NativeClient {
-  /// Converts the arguments with `args` (on the JS thread), then runs `run` on the runtime; call
-  /// `id` settles when it finishes. Bad arguments reject the call's Promise; they are not thrown.
-  fn call<A, Fut>(
+  /// Converts the arguments with `args` (on the JS thread), then runs `run` on the runtime. Bad
+  /// arguments reject the returned Promise; they are never thrown.
+  fn call<'env, A, Fut>(
     &self,
-    env: &Env,
-    id: u32,
+    env: &'env Env,
     args: impl FnOnce() -> Res<A>,
     run: impl FnOnce(Arc<Client>, A) -> Fut,
-  ) -> napi::Result<()>
+  ) -> napi::Result<JsPromise<'env>>
   where
     Fut: Future<Output = ots_core::Result<Value>> + Send + 'static,
   {
     match args() {
-      Ok(a) => settle_later(env, id, run(self.inner.clone(), a)),
-      Err(b) => reject(env, id, b),
+      Ok(a) => spawn(env, run(self.inner.clone(), a)),
+      Err(b) => reject(env, b),
     }
   }
 }

@@ -1,57 +1,29 @@
 //! Every error reaches JS as an instance of one of the classes in `errors.js`: the classes are
-//! defined once per environment (main thread, each worker) and `index.js` registers their factory
-//! and its settle function with [`register_env`]. Errors of a settled call are built by `index.js`
-//! from (class name, message, details) when it drains the batch (`settle.rs`); errors raised
-//! synchronously (a bad configuration in the constructor) are built here through the factory.
-//! Either way the object is an instance of the class, so `instanceof`, `name`, `code` and `status`
-//! hold.
-
-use std::sync::Arc;
+//! defined once per environment (main thread, each worker) and `index.js` hands their factory to
+//! [`register_error_factory`]. Instances are built on the JS thread when a call settles, and napi
+//! rejects (or throws) with exactly that object, so `instanceof`, `name`, `code` and `status` hold.
 
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
 
-use crate::settle::Settler;
-
 type FactoryArgs = FnArgs<(String, String, Value)>;
 
-/// Per environment: the error factory and the settle queue.
-struct EnvState {
-  factory: FunctionRef<FactoryArgs, Unknown<'static>>,
-  settler: Arc<Settler>,
-}
+struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
 
 #[napi(
-  ts_args_type = "factory: (className: string, message: string, details: Record<string, unknown>) => Error, drain: (ids: number[], oks: boolean[], payloads: string[], messages: string[], details: Array<Record<string, unknown> | null>) => void"
+  ts_args_type = "factory: (className: string, message: string, details: Record<string, unknown>) => Error"
 )]
-pub fn register_env(
+pub fn register_error_factory(
   env: Env,
   factory: Function<FactoryArgs, Unknown<'static>>,
-  drain: Function<'_, crate::settle::DrainArgs, Unknown<'static>>,
 ) -> napi::Result<()> {
-  let state = EnvState {
-    factory: factory.create_ref()?,
-    settler: Arc::new(Settler::new(&drain)?),
-  };
-  env.set_instance_data(state, (), |_| {})
+  let reference = factory.create_ref()?;
+  env.set_instance_data(ErrorFactory(reference), (), |_| {})
 }
 
-/// This environment's settle queue.
-pub(crate) fn settler(env: &Env) -> napi::Result<Arc<Settler>> {
-  env
-    .get_instance_data::<EnvState>()?
-    .map(|s| s.settler.clone())
-    .ok_or_else(|| {
-      napi::Error::new(
-        Status::GenericFailure,
-        "onetimesecret-api: load it through index.js",
-      )
-    })
-}
-
-pub(crate) fn details(err: &ots_core::Error) -> Value {
+fn details(err: &ots_core::Error) -> Value {
   let mut d = Map::new();
   d.insert("code".into(), json!(err.code()));
   if let Some(s) = err.status {
@@ -85,10 +57,10 @@ pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
 }
 
 fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
-  let state = env
-    .get_instance_data::<EnvState>()?
+  let factory = env
+    .get_instance_data::<ErrorFactory>()?
     .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
-  let f = state.factory.borrow_back(env)?;
+  let f = factory.0.borrow_back(env)?;
   let obj = f.call(FnArgs::from((
     err.kind.class_name().to_owned(),
     err.message.clone(),

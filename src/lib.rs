@@ -6,12 +6,11 @@ mod cancel;
 mod client;
 mod convert;
 mod errors;
-mod settle;
 mod testing;
 
 pub use cancel::CancelToken;
 pub use client::NativeClient;
-pub use errors::register_env;
+pub use errors::register_error_factory;
 pub use testing::{start_server, EmbeddedServer};
 
 // Rust allocations in the addon go to mimalloc: with glibc malloc, tokio's worker threads
