@@ -14,8 +14,14 @@ use crate::error::{Error, ErrorKind, Result};
 
 const PREFIX: &str = "/api/v2";
 
+/// A request; a JSON body (which may hold a secret or a passphrase) is serialised into a buffer
+/// that is wiped on drop, and the `Value` it came from is wiped at once.
 fn spec(op: Op, method: Method, path: String, body: Option<Value>) -> RequestSpec {
-  let body = body.map(|v| Body::json(Zeroizing::new(serde_json::to_vec(&v).unwrap_or_default())));
+  let body = body.map(|mut v| {
+    let bytes = Zeroizing::new(serde_json::to_vec(&v).unwrap_or_default());
+    super::wipe(&mut v);
+    Body::json(bytes)
+  });
   RequestSpec {
     op,
     method,
@@ -23,12 +29,6 @@ fn spec(op: Op, method: Method, path: String, body: Option<Value>) -> RequestSpe
     body,
     authenticated: true,
   }
-}
-
-fn json_body(mut value: Value) -> Option<Value> {
-  let out = Some(value.clone());
-  super::wipe(&mut value);
-  out
 }
 
 pub fn status() -> RequestSpec {
@@ -77,7 +77,7 @@ pub fn conceal(params: &ShareParams) -> RequestSpec {
     Op::Share,
     Method::Post,
     format!("{PREFIX}/secret/conceal"),
-    json_body(json!({ "secret": fields })),
+    Some(json!({ "secret": fields })),
   )
 }
 
@@ -88,7 +88,7 @@ pub fn generate(options: &CreateOptions) -> RequestSpec {
     Op::Generate,
     Method::Post,
     format!("{PREFIX}/secret/generate"),
-    json_body(json!({ "secret": fields })),
+    Some(json!({ "secret": fields })),
   )
 }
 
@@ -103,7 +103,7 @@ pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec 
     Op::RetrieveSecret,
     Method::Post,
     format!("{PREFIX}/secret/{key}/reveal"),
-    json_body(body),
+    Some(body),
   )
 }
 
@@ -128,7 +128,7 @@ pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
     Op::Burn,
     Method::Post,
     format!("{PREFIX}/receipt/{key}/burn"),
-    json_body(body),
+    Some(body),
   )
 }
 
