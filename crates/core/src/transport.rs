@@ -178,15 +178,15 @@ impl Transport {
   pub async fn send(&self, req: &RequestSpec, call: &CallOptions) -> Result<RawResponse> {
     let budget = call.timeout.unwrap_or(self.timeout);
     let deadline = Instant::now() + budget;
-    let cancel = call.cancel.clone().unwrap_or_default();
-    if cancel.is_cancelled() {
+    let cancel = call.cancel.as_ref();
+    if cancel.is_some_and(CancellationToken::is_cancelled) {
       return Err(Error::aborted());
     }
     let mut attempt = 0u32;
     loop {
       let outcome = tokio::select! {
         biased;
-        _ = cancel.cancelled() => return Err(Error::aborted()),
+        _ = cancelled(cancel) => return Err(Error::aborted()),
         r = tokio::time::timeout_at(deadline, self.attempt(req)) => match r {
           Err(_) => return Err(Error::timeout(budget)),
           Ok(r) => r,
@@ -213,7 +213,7 @@ impl Transport {
       }
       tokio::select! {
         biased;
-        _ = cancel.cancelled() => return Err(Error::aborted()),
+        _ = cancelled(cancel) => return Err(Error::aborted()),
         _ = tokio::time::sleep(wait) => {}
       }
       attempt += 1;
@@ -305,6 +305,14 @@ impl Transport {
       body,
       url,
     })
+  }
+}
+
+/// Resolves when `token` is cancelled; never, for a call without one (no token is made for it).
+async fn cancelled(token: Option<&CancellationToken>) {
+  match token {
+    Some(t) => t.cancelled().await,
+    None => std::future::pending().await,
   }
 }
 
