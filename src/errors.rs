@@ -24,8 +24,9 @@ pub fn register_error_factory(
 }
 
 fn details(err: &ots_core::Error) -> Value {
+  // No `code`: each JS class carries its own (errors.js), so errors built here and errors users
+  // construct themselves cannot disagree.
   let mut d = Map::new();
-  d.insert("code".into(), json!(err.code()));
   if let Some(s) = err.status {
     d.insert("status".into(), json!(s));
   }
