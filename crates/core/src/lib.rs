@@ -1,6 +1,7 @@
 //! OneTimeSecret client core: plain Rust, usable and tested without Node.
 //!
 //! - [`wire`]: routes, parameter encoding and answer parsing for API v1 and v2 (no I/O).
+//! - [`tls`]: which certificates a client trusts (`ca`).
 //! - [`transport`]: one reqwest client per [`Client`], timeouts, cancellation, safe retries.
 //! - [`client`]: the calls, as async functions that return JSON values.
 
@@ -8,6 +9,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod key;
+pub mod tls;
 pub mod transport;
 pub mod wire;
 
