@@ -51,6 +51,6 @@ export declare class NativeClient {
   serverInfo(options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
 }
 
-export declare function registerErrorFactory(factory: (className: string, message: string, details: Record<string, unknown>) => Error): void
+export declare function registerErrorFactory(factory: (code: string, message: string, details: Record<string, unknown>) => Error): void
 
 export declare function startServer(options?: import('./testing').ServerOptions): Promise<EmbeddedServer>

@@ -1,13 +1,17 @@
 'use strict'
 
 /**
- * The error hierarchy. Every error this package throws or rejects with is a `OneTimeSecretError`
- * with a stable `code`; errors from an HTTP answer also carry `status`. Class names and messages
- * are those of onetimesecret-api 2.1.1, so `instanceof` checks written for 2.x keep working.
+ * The error hierarchy, built from `error-kinds.json`: the one table of error kinds (class name,
+ * parent class, stable `code`, `ots` exit code). Rust passes a kind's `code`; the CLI maps exit
+ * codes by `code`; index.js exports these classes. Every error this package throws or rejects with
+ * is a `OneTimeSecretError`; errors from an HTTP answer also carry `status`. Class names and
+ * messages are those of onetimesecret-api 2.1.1, so `instanceof` checks written for 2.x keep working.
  *
  * The native addon builds these objects itself (through `fromNative`, registered once per
  * environment by index.js), so errors raised in Rust are real instances of these classes.
  */
+
+const kinds = require('./error-kinds.json')
 
 class OneTimeSecretError extends Error {
   /**
@@ -28,65 +32,44 @@ class OneTimeSecretError extends Error {
   }
 }
 
-function define(name, code, Base) {
-  // A named class expression, so stack traces and `constructor.name` read naturally.
-  const Cls = { [name]: class extends Base {} }[name]
-  Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true })
-  Object.defineProperty(Cls, 'code', { value: code })
+/** Gives `Cls` its table row: `name` on the prototype (as `Error` has), `code` and `exitCode` as statics. */
+function describe(Cls, kind) {
+  Object.defineProperty(Cls.prototype, 'name', { value: kind.name, writable: true, configurable: true })
+  Object.defineProperty(Cls, 'code', { value: kind.code })
+  Object.defineProperty(Cls, 'exitCode', { value: kind.exitCode })
   return Cls
 }
 
-Object.defineProperty(OneTimeSecretError.prototype, 'name', { value: 'OneTimeSecretError', writable: true, configurable: true })
-Object.defineProperty(OneTimeSecretError, 'code', { value: 'ERR_OTS' })
+const classes = {}
+const byCode = new Map()
+for (const kind of kinds) {
+  let Cls
+  if (kind.parent === null) {
+    Cls = OneTimeSecretError
+  } else {
+    // A named class expression, so stack traces and `constructor.name` read naturally.
+    const Base = classes[kind.parent]
+    Cls = { [kind.name]: class extends Base {} }[kind.name]
+  }
+  classes[kind.name] = describe(Cls, kind)
+  byCode.set(kind.code, Cls)
+}
+Object.freeze(kinds)
+for (const kind of kinds) Object.freeze(kind)
 
-/** Bad input (a missing secret, an invalid key, a wrong option type): nothing was sent. */
-const InputError = define('InputError', 'ERR_OTS_INPUT', OneTimeSecretError)
-/** Credentials missing or wrong, or the call needs an account. */
-const NotAuthorizedError = define('NotAuthorizedError', 'ERR_OTS_NOT_AUTHORIZED', OneTimeSecretError)
-/** The route or record does not exist ("Metadata not found", "Path not found"). */
-const NotFoundError = define('NotFoundError', 'ERR_OTS_NOT_FOUND', OneTimeSecretError)
-/** The secret or receipt is unknown, expired, already read or burned; on API v1 also a wrong passphrase. */
-const UnknownSecretError = define('UnknownSecretError', 'ERR_OTS_UNKNOWN_SECRET', OneTimeSecretError)
-/** The server said the passphrase is wrong. Still an UnknownSecretError, as 2.x code expects. */
-const IncorrectPassphraseError = define('IncorrectPassphraseError', 'ERR_OTS_INCORRECT_PASSPHRASE', UnknownSecretError)
-/** The server rate limited the client; `retryAfter` holds the seconds to wait when the server said. */
-const RateLimitedError = define('RateLimitedError', 'ERR_OTS_RATE_LIMITED', OneTimeSecretError)
-/** The server failed (HTTP 5xx). */
-const InternalServerError = define('InternalServerError', 'ERR_OTS_SERVER', OneTimeSecretError)
-/** No usable connection: refused, reset, DNS, TLS or proxy failure. `cause` says which. */
-const NetworkError = define('NetworkError', 'ERR_OTS_NETWORK', OneTimeSecretError)
-/** The call's timeout ran out; the request was cancelled. */
-const TimeoutError = define('TimeoutError', 'ERR_OTS_TIMEOUT', OneTimeSecretError)
-/** The call's AbortSignal fired; the request was cancelled. */
-const AbortError = define('AbortError', 'ABORT_ERR', OneTimeSecretError)
-/** The server answered something that is not an OTS answer (HTML from a proxy, invalid JSON, too large). */
-const InvalidResponseError = define('InvalidResponseError', 'ERR_OTS_INVALID_RESPONSE', OneTimeSecretError)
-/** The server does not offer this call (e.g. API v1 `recent` on OTS v0.21-v0.23). */
-const UnsupportedError = define('UnsupportedError', 'ERR_OTS_UNSUPPORTED', OneTimeSecretError)
-/** Any other error the server reported; `serverMessage` holds its text. */
-const ApiError = define('ApiError', 'ERR_OTS_API', OneTimeSecretError)
-
-const classes = {
-  OneTimeSecretError,
-  InputError,
-  NotAuthorizedError,
-  NotFoundError,
-  UnknownSecretError,
-  IncorrectPassphraseError,
-  RateLimitedError,
-  InternalServerError,
-  NetworkError,
-  TimeoutError,
-  AbortError,
-  InvalidResponseError,
-  UnsupportedError,
-  ApiError,
+/**
+ * The `ots` exit code for `err`, by its `code` from the table: 1 for anything the table does not
+ * list (including errors that are not this package's).
+ */
+function exitCodeOf(err) {
+  const Cls = err !== null && typeof err === 'object' ? byCode.get(err.code) : undefined
+  return Cls === undefined ? OneTimeSecretError.exitCode : Cls.exitCode
 }
 
-/** Called by the native addon on the JS thread: `(className, message, details) => Error`. */
-function fromNative(className, message, details) {
-  const Cls = Object.prototype.hasOwnProperty.call(classes, className) ? classes[className] : OneTimeSecretError
+/** Called by the native addon on the JS thread: `(code, message, details) => Error`. */
+function fromNative(code, message, details) {
+  const Cls = byCode.get(code) || OneTimeSecretError
   return new Cls(message, details)
 }
 
-module.exports = { ...classes, fromNative }
+module.exports = { ...classes, kinds, exitCodeOf, fromNative }

@@ -217,6 +217,10 @@ export declare class OneTimeSecretError extends Error {
   constructor(message?: string, details?: ErrorDetails)
   /** Stable machine-readable code, e.g. `ERR_OTS_UNKNOWN_SECRET`. */
   code: string
+  /** The class's `code` (from the package's table of error kinds). Added in 3.0. */
+  static readonly code: string
+  /** The `ots` command's exit code for errors of this class. Added in 3.0. */
+  static readonly exitCode: number
   /** HTTP status of the answer, when there was one. */
   status?: number
   /** `X-OTS-Intended-Status` (servers v0.24.6+ on API v1). */
@@ -244,3 +248,5 @@ export declare class InvalidResponseError extends OneTimeSecretError {}
 export declare class UnsupportedError extends OneTimeSecretError {}
 /** Added in 3.0. */
 export declare class ApiError extends OneTimeSecretError {}
+/** Added in 3.0: a client-side encrypted secret could not be decrypted (wrong key or tampered data). */
+export declare class DecryptionError extends OneTimeSecretError {}

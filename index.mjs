@@ -17,5 +17,6 @@ export const {
   InvalidResponseError,
   UnsupportedError,
   ApiError,
+  DecryptionError,
 } = cjs
 export default cjs.OneTimeSecretApi

@@ -2,6 +2,10 @@
 //! defined once per environment (main thread, each worker) and `index.js` hands their factory to
 //! [`register_error_factory`]. Instances are built on the JS thread when a call settles, and napi
 //! rejects (or throws) with exactly that object, so `instanceof`, `name`, `code` and `status` hold.
+//!
+//! Rust names no class: it passes the kind's stable `code`, and `errors.js` picks the class with
+//! that code from `error-kinds.json`, the one table of error kinds (the test below checks that every
+//! `ErrorKind` has a row and every row but the base class has an `ErrorKind`).
 
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
 use napi::{Env, Status};
@@ -13,7 +17,7 @@ type FactoryArgs = FnArgs<(String, String, Value)>;
 struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
 
 #[napi(
-  ts_args_type = "factory: (className: string, message: string, details: Record<string, unknown>) => Error"
+  ts_args_type = "factory: (code: string, message: string, details: Record<string, unknown>) => Error"
 )]
 pub fn register_error_factory(
   env: Env,
@@ -24,8 +28,7 @@ pub fn register_error_factory(
 }
 
 fn details(err: &ots_core::Error) -> Value {
-  // No `code`: each JS class carries its own (errors.js), so errors built here and errors users
-  // construct themselves cannot disagree.
+  // No `code` here: it is the factory's first argument, and each JS class carries its own.
   let mut d = Map::new();
   if let Some(s) = err.status {
     d.insert("status".into(), json!(s));
@@ -52,7 +55,7 @@ pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
     // No factory registered (the binding was loaded without index.js) or it threw: still a clear error.
     Err(_) => napi::Error::new(
       Status::GenericFailure,
-      format!("{}: {}", err.kind.class_name(), err.message),
+      format!("{}: {}", err.kind.code(), err.message),
     ),
   }
 }
@@ -63,9 +66,36 @@ fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
     .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
   let f = factory.0.borrow_back(env)?;
   let obj = f.call(FnArgs::from((
-    err.kind.class_name().to_owned(),
+    err.kind.code().to_owned(),
     err.message.clone(),
     details(err),
   )))?;
   Ok(napi::Error::from(obj))
+}
+
+#[cfg(test)]
+mod tests {
+  use ots_core::ErrorKind;
+  use serde_json::Value;
+
+  #[test]
+  fn every_error_kind_has_a_row_in_the_table_and_every_row_a_kind() {
+    let table: Value = serde_json::from_str(include_str!("../error-kinds.json")).unwrap();
+    let rows = table.as_array().unwrap();
+    let code = |r: &Value| r["code"].as_str().unwrap().to_owned();
+    for kind in ErrorKind::ALL {
+      assert!(
+        rows.iter().any(|r| code(r) == kind.code()),
+        "{kind:?} ({}) has no row in error-kinds.json",
+        kind.code()
+      );
+    }
+    for row in rows.iter().filter(|r| !r["parent"].is_null()) {
+      assert!(
+        ErrorKind::ALL.iter().any(|k| k.code() == code(row)),
+        "error-kinds.json row {} has no ots_core::ErrorKind",
+        code(row)
+      );
+    }
+  }
 }

@@ -6,76 +6,60 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Which kind of failure; each maps to one JS error class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-  /// Bad input from the caller: nothing was sent.
-  Input,
-  /// Credentials missing, wrong, or not allowed to do this.
-  NotAuthorized,
-  /// The route or record does not exist (2.1.1: "Metadata not found" / "Path not found").
-  NotFound,
-  /// The secret or receipt is unknown, expired, already read or burned (v1 also: wrong passphrase).
-  UnknownSecret,
-  /// API v2 told us the passphrase is wrong (a subclass of UnknownSecret in JS).
-  IncorrectPassphrase,
-  /// The server rate limited us.
-  RateLimited,
-  /// The server failed (5xx).
-  InternalServer,
-  /// No usable connection: refused, reset, DNS, TLS, proxy.
-  Network,
-  /// The call's time ran out.
-  Timeout,
-  /// The caller's AbortSignal fired.
-  Aborted,
-  /// The server answered something this client does not understand (HTML where JSON was expected,
-  /// invalid JSON, a body that is too large).
-  InvalidResponse,
-  /// The server does not offer this call (for example v1 `recent` on OTS v0.21-v0.23).
-  Unsupported,
-  /// Any other error message from the server.
-  Api,
+/// Declares [`ErrorKind`] and its stable codes in one list, so a variant cannot exist without a code.
+macro_rules! error_kinds {
+  ($($(#[$doc:meta])* $kind:ident => $code:literal,)*) => {
+    /// Which kind of failure. Each crosses to JS as its `code`, which picks the JS class from the one
+    /// table of error kinds, `error-kinds.json` at the package root (a test checks both directions).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum ErrorKind {
+      $($(#[$doc])* $kind,)*
+    }
+
+    impl ErrorKind {
+      /// Every kind, in declaration order.
+      pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
+
+      /// Stable machine-readable code (`err.code` in JS, the key into `error-kinds.json`).
+      pub fn code(self) -> &'static str {
+        match self {
+          $(ErrorKind::$kind => $code,)*
+        }
+      }
+    }
+  };
 }
 
-impl ErrorKind {
-  /// The JS class name.
-  pub fn class_name(self) -> &'static str {
-    match self {
-      ErrorKind::Input => "InputError",
-      ErrorKind::NotAuthorized => "NotAuthorizedError",
-      ErrorKind::NotFound => "NotFoundError",
-      ErrorKind::UnknownSecret => "UnknownSecretError",
-      ErrorKind::IncorrectPassphrase => "IncorrectPassphraseError",
-      ErrorKind::RateLimited => "RateLimitedError",
-      ErrorKind::InternalServer => "InternalServerError",
-      ErrorKind::Network => "NetworkError",
-      ErrorKind::Timeout => "TimeoutError",
-      ErrorKind::Aborted => "AbortError",
-      ErrorKind::InvalidResponse => "InvalidResponseError",
-      ErrorKind::Unsupported => "UnsupportedError",
-      ErrorKind::Api => "ApiError",
-    }
-  }
-
-  /// Stable machine-readable code (`err.code`).
-  pub fn code(self) -> &'static str {
-    match self {
-      ErrorKind::Input => "ERR_OTS_INPUT",
-      ErrorKind::NotAuthorized => "ERR_OTS_NOT_AUTHORIZED",
-      ErrorKind::NotFound => "ERR_OTS_NOT_FOUND",
-      ErrorKind::UnknownSecret => "ERR_OTS_UNKNOWN_SECRET",
-      ErrorKind::IncorrectPassphrase => "ERR_OTS_INCORRECT_PASSPHRASE",
-      ErrorKind::RateLimited => "ERR_OTS_RATE_LIMITED",
-      ErrorKind::InternalServer => "ERR_OTS_SERVER",
-      ErrorKind::Network => "ERR_OTS_NETWORK",
-      ErrorKind::Timeout => "ERR_OTS_TIMEOUT",
-      ErrorKind::Aborted => "ABORT_ERR",
-      ErrorKind::InvalidResponse => "ERR_OTS_INVALID_RESPONSE",
-      ErrorKind::Unsupported => "ERR_OTS_UNSUPPORTED",
-      ErrorKind::Api => "ERR_OTS_API",
-    }
-  }
+error_kinds! {
+  /// Bad input from the caller: nothing was sent.
+  Input => "ERR_OTS_INPUT",
+  /// Credentials missing, wrong, or not allowed to do this.
+  NotAuthorized => "ERR_OTS_NOT_AUTHORIZED",
+  /// No such route: not an OTS server, or a wrong url (2.1.1: "Metadata not found" / "Path not found").
+  NotFound => "ERR_OTS_NOT_FOUND",
+  /// The secret or receipt is unknown, expired, already read or burned (v1 also: wrong passphrase).
+  UnknownSecret => "ERR_OTS_UNKNOWN_SECRET",
+  /// API v2 told us the passphrase is wrong (a subclass of UnknownSecret in JS).
+  IncorrectPassphrase => "ERR_OTS_INCORRECT_PASSPHRASE",
+  /// The server rate limited us.
+  RateLimited => "ERR_OTS_RATE_LIMITED",
+  /// The server failed (5xx).
+  InternalServer => "ERR_OTS_SERVER",
+  /// No usable connection: refused, reset, DNS, TLS, proxy.
+  Network => "ERR_OTS_NETWORK",
+  /// The call's time ran out.
+  Timeout => "ERR_OTS_TIMEOUT",
+  /// The caller's AbortSignal fired.
+  Aborted => "ABORT_ERR",
+  /// A client-side encrypted secret could not be decrypted (wrong key, tampered ciphertext).
+  Decryption => "ERR_OTS_DECRYPTION",
+  /// The server answered something this client does not understand (HTML where JSON was expected,
+  /// invalid JSON, a body that is too large).
+  InvalidResponse => "ERR_OTS_INVALID_RESPONSE",
+  /// The server does not offer this call (for example v1 `recent` on OTS v0.21-v0.23).
+  Unsupported => "ERR_OTS_UNSUPPORTED",
+  /// Any other error message from the server.
+  Api => "ERR_OTS_API",
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +133,7 @@ impl Error {
 
 impl fmt::Display for Error {
   fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    write!(f, "{}: {}", self.kind.class_name(), self.message)
+    write!(f, "{} ({})", self.message, self.kind.code())
   }
 }
 
@@ -178,24 +162,7 @@ mod tests {
   #[test]
   fn codes_are_unique() {
     use std::collections::HashSet;
-    let kinds = [
-      ErrorKind::Input,
-      ErrorKind::NotAuthorized,
-      ErrorKind::NotFound,
-      ErrorKind::UnknownSecret,
-      ErrorKind::IncorrectPassphrase,
-      ErrorKind::RateLimited,
-      ErrorKind::InternalServer,
-      ErrorKind::Network,
-      ErrorKind::Timeout,
-      ErrorKind::Aborted,
-      ErrorKind::InvalidResponse,
-      ErrorKind::Unsupported,
-      ErrorKind::Api,
-    ];
-    let codes: HashSet<_> = kinds.iter().map(|k| k.code()).collect();
-    let names: HashSet<_> = kinds.iter().map(|k| k.class_name()).collect();
-    assert_eq!(codes.len(), kinds.len());
-    assert_eq!(names.len(), kinds.len());
+    let codes: HashSet<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+    assert_eq!(codes.len(), ErrorKind::ALL.len());
   }
 }
