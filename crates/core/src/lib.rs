@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod config;
+pub mod e2e;
 pub mod error;
 pub mod key;
 pub mod tls;
