@@ -56,6 +56,17 @@ function assertOneErrorLine(r, className) {
   assert.match(lines[0], new RegExp(`^ots: ${className}: \\S`))
 }
 
+/** A bad command line: exit 2, `ots: <message>` then the command's usage line, nothing on stdout. */
+function assertUsageError(r, message, command = '<command>') {
+  assert.equal(r.code, 2, r.stderr)
+  assert.equal(r.stdout, '')
+  const lines = r.stderr.trimEnd().split('\n')
+  assert.equal(lines.length, 2, `an error line and the usage line on stderr, got: ${r.stderr}`)
+  assert.match(lines[0], /^ots: [^A-Z]/)
+  if (message) assert.match(lines[0], message)
+  assert.ok(lines[1].startsWith(`Usage: ots ${command} `), lines[1])
+}
+
 let server
 let env
 let authEnv
@@ -96,16 +107,13 @@ describe('help', () => {
     assert.equal(r.code, 2)
     assert.match(r.stdout, /^Usage: ots <command>/)
     const u = await ots(['hunter2'])
-    assert.equal(u.code, 2)
-    assertOneErrorLine(u, 'UsageError')
+    assertUsageError(u, /unknown command/)
     assert.doesNotMatch(u.stderr, /hunter2/)
   })
 
   test('an unknown option is a usage error naming the option only', async () => {
     const r = await ots(['share', '--secret=hunter2'], { env })
-    assert.equal(r.code, 2)
-    assertOneErrorLine(r, 'UsageError')
-    assert.match(r.stderr, /--secret/)
+    assertUsageError(r, /^ots: unknown option --secret$/, 'share')
     assert.doesNotMatch(r.stderr, /hunter2/)
   })
 })
@@ -153,8 +161,7 @@ describe('share and get', () => {
 
   test('a secret on argv is refused unless --secret-from-argv or --force', async () => {
     const refused = await ots(['share', 'hunter2'], { env })
-    assert.equal(refused.code, 2)
-    assertOneErrorLine(refused, 'UsageError')
+    assertUsageError(refused, /refusing/, 'share')
     assert.doesNotMatch(refused.stderr, /hunter2/)
     assert.equal(server.requestCount('POST /api/v1/share') >= 0, true)
 
@@ -169,8 +176,7 @@ describe('share and get', () => {
   test('an empty secret on stdin is a usage error and sends nothing', async () => {
     const before = server.requestCount('POST /api/v1/share')
     const r = await ots(['share'], { env, input: '' })
-    assert.equal(r.code, 2)
-    assertOneErrorLine(r, 'UsageError')
+    assertUsageError(r, /the secret is empty/, 'share')
     assert.equal(server.requestCount('POST /api/v1/share'), before)
   })
 
@@ -192,8 +198,7 @@ describe('share and get', () => {
     assert.equal(right.stdout, 'guarded\n')
 
     const unset = await ots(['get', link, '--passphrase-env', 'NOT_SET_ANYWHERE'])
-    assert.equal(unset.code, 2)
-    assertOneErrorLine(unset, 'UsageError')
+    assertUsageError(unset, /NOT_SET_ANYWHERE/, 'get')
 
     const clash = await ots(['share', '--passphrase-stdin'], { env, input: 'x' })
     assert.equal(clash.code, 2)
@@ -275,8 +280,7 @@ describe('receipts', () => {
 
   test('half a credential is a usage error', async () => {
     const r = await ots(['status'], { env: { ...env, OTS_USERNAME: 'me@example.com' } })
-    assert.equal(r.code, 2)
-    assertOneErrorLine(r, 'UsageError')
+    assertUsageError(r, /needs an API key/, 'status')
   })
 })
 
@@ -375,5 +379,133 @@ describe('serve', () => {
     child.kill('SIGINT')
     const [code] = await exited
     if (process.platform !== 'win32') assert.equal(code, 0)
+  })
+})
+
+describe('bad flags and values name the flag and show the usage line', () => {
+  const cases = [
+    [['--bogus'], /^ots: unknown option --bogus: a command comes first$/, '<command>'],
+    [['share', '--ttl', '-5'], /^ots: --ttl: expected whole seconds > 0.*, got "-5"$/, 'share'],
+    [['share', '--ttl=1.5'], /^ots: --ttl: expected whole seconds > 0.*, got "1\.5"$/, 'share'],
+    [['status', '--timeout', '0'], /^ots: --timeout: expected a number of seconds > 0.*, got "0"$/, 'status'],
+    [['status', '--timeout', 'soon'], /^ots: --timeout: expected a number of seconds > 0.*, got "soon"$/, 'status'],
+    [['serve', '--generation', 'v0.99'], /^ots: --generation: expected one of v0\.12, v0\.22, v0\.26, got "v0\.99"$/, 'serve'],
+    [['serve', '--port', '70000'], /^ots: --port: expected a port number from 0 to 65535, got "70000"$/, 'serve'],
+    [['status', '--url'], /^ots: --url needs a value$/, 'status'],
+    [['status', '--json=yes'], /^ots: --json takes no value$/, 'status'],
+  ]
+  for (const [args, message, command] of cases) {
+    test(`ots ${args.join(' ')}`, async () => {
+      const before = server.requestCount()
+      assertUsageError(await ots(args, { env, input: 'never sent' }), message, command)
+      assert.equal(server.requestCount(), before, 'nothing was sent')
+    })
+  }
+
+  test('every generation the CLI accepts is one the embedded server starts', async () => {
+    for (const generation of ['v0.12', 'v0.22', 'v0.26']) {
+      const s = await startServer({ generation })
+      assert.equal(s.generation, generation)
+      await s.close()
+    }
+    const help = await ots(['serve', '--help'])
+    assert.match(help.stdout, /--generation <g> +v0\.12, v0\.22 or v0\.26 /)
+  })
+})
+
+describe('exit codes by error code', () => {
+  test('an unknown route (not an OTS server, or a wrong --url) exits 8, an unknown secret 4', async () => {
+    const key = 'a'.repeat(31)
+    const route = await ots(['meta', key, '--url', `${server.url}/not/ots`])
+    assert.equal(route.code, 8, route.stderr)
+    assertOneErrorLine(route, 'NotFoundError')
+    const secret = await ots(['meta', key, '--url', server.url])
+    assert.equal(secret.code, 4, secret.stderr)
+    assertOneErrorLine(secret, 'UnknownSecretError')
+  })
+
+  test('the CLI table agrees with every error class the library exports', async () => {
+    const errors = (await import('../errors.js')).default
+    const { EXIT_BY_CODE, exitCodeFor } = (await import('../bin/cli/exit-codes.js')).default
+    const expected = {
+      OneTimeSecretError: 1, InputError: 2, NotAuthorizedError: 3, UnknownSecretError: 4, IncorrectPassphraseError: 4,
+      RateLimitedError: 5, NetworkError: 6, TimeoutError: 6, InternalServerError: 7, NotFoundError: 8, DecryptionError: 9,
+      InvalidResponseError: 1, UnsupportedError: 1, ApiError: 1, AbortError: 130,
+    }
+    for (const [name, Cls] of Object.entries(errors)) {
+      if (typeof Cls !== 'function' || !(Cls.prototype instanceof Error || Cls === Error)) continue
+      assert.ok(name in expected, `${name} has no exit code in this test's table`)
+      const err = new Cls('x')
+      assert.ok(Object.hasOwn(EXIT_BY_CODE, err.code), `${name}'s code ${err.code} is in the CLI's table`)
+      assert.equal(exitCodeFor(err, errors), expected[name], name)
+    }
+  })
+})
+
+describe('pipes and stdin', () => {
+  /** Runs ots with its stdout closed before it writes anything: every write fails with EPIPE. */
+  function otsIntoClosedPipe(args, extraEnv) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [OTS, ...args], { env: baseEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] })
+      child.stdout.destroy()
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+      child.on('error', reject)
+      child.on('close', (code, signal) => resolve({ code, signal, stderr }))
+    })
+  }
+
+  test('ots recent | head -1 and ots meta <key> | head -1 end quietly on a closed pipe', async () => {
+    for (let i = 0; i < 3; i++) await ots(['share'], { env: authEnv, input: `pipe ${i}` })
+    const shared = JSON.parse((await ots(['share', '--json'], { env: authEnv, input: 'meta pipe' })).stdout)
+    for (const args of [['recent'], ['meta', shared.metadata_key], ['status', '--json']]) {
+      const r = await otsIntoClosedPipe(args, authEnv)
+      assert.equal(r.stderr, '', `ots ${args[0]}: nothing on stderr`)
+      assert.equal(r.code, 0, `ots ${args[0]} exits 0`)
+    }
+  })
+
+  test('ots get reads the link from stdin when no argument is given, or with -', async () => {
+    for (const args of [['get'], ['get', '-']]) {
+      const shared = JSON.parse((await ots(['share', '--json'], { env, input: 'from stdin' })).stdout)
+      const got = await ots(args, { input: `\n${shared.share_link}\n` })
+      assert.equal(got.code, 0, got.stderr)
+      assert.equal(got.stdout, 'from stdin\n')
+    }
+    const empty = await ots(['get'], { env, input: '' })
+    assertUsageError(empty, /missing secret link or key/, 'get')
+    const clash = await ots(['get', '--passphrase-stdin'], { env, input: 'x' })
+    assertUsageError(clash, /--passphrase-stdin needs stdin/, 'get')
+  })
+})
+
+describe('prompts on a terminal (util-linux script gives the command a pseudo-terminal)', () => {
+  /** `ots args` on a pseudo-terminal; `answer` is typed once the prompt shows. Resolves {code, output}. */
+  async function otsOnTerminal(args, prompt, answer) {
+    const command = [process.execPath, OTS, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
+    const exited = once(child, 'close')
+    const shown = await readUntil(child, child.stdout, (text) => text.includes(prompt))
+    let rest = ''
+    child.stdout.on('data', (d) => (rest += d))
+    child.stdin.write(answer)
+    const [code] = await exited
+    return { code, output: (shown + rest).replace(/\r/g, '') }
+  }
+
+  test('ots get with no argument asks for the link without echoing it', async () => {
+    const shared = JSON.parse((await ots(['share', '--json'], { env, input: 'typed link' })).stdout)
+    const r = await otsOnTerminal(['get'], 'Secret link or key: ', `${shared.share_link}\r`)
+    assert.equal(r.code, 0, r.output)
+    assert.match(r.output, /Secret link or key: \ntyped link\n$/)
+    assert.doesNotMatch(r.output, new RegExp(shared.secret_key), 'the key typed at the prompt is not echoed')
+  })
+
+  test('Ctrl-C at the prompt exits 130 with a sentence, and sends nothing', async () => {
+    const before = server.requestCount()
+    const r = await otsOnTerminal(['share'], 'Secret: ', '\x03')
+    assert.equal(r.code, 130, r.output)
+    assert.match(r.output, /^ots: interrupted at the prompt \(Ctrl-C\); nothing was sent$/m)
+    assert.equal(server.requestCount(), before)
   })
 })

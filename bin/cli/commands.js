@@ -1,0 +1,200 @@
+'use strict'
+
+// The commands. Each takes the parsed flags and positionals and returns an exit code (or
+// nothing for 0); errors propagate to bin/ots.js, which reports them.
+
+const path = require('node:path')
+const { EXIT } = require('./exit-codes.js')
+const { PKG_DIR, usageError, parseTtl, parsePort, parseGeneration, makeClient, parseKeyOrLink, atMostOneArg, noArgs } = require('./options.js')
+const { readStdin, dropOneNewline, hiddenPrompt, passphrase } = require('./input.js')
+const { print, printJson } = require('./output.js')
+
+function createOptions(command, values, pass) {
+  const options = {}
+  if (values.ttl !== undefined) options.ttl = parseTtl(command, values.ttl)
+  if (values.recipient !== undefined) options.recipient = values.recipient
+  if (pass !== undefined) options.passphrase = pass
+  return options
+}
+
+function receiptHint(result) {
+  if (result && result.metadata_key) process.stderr.write(`receipt: ${result.metadata_key} (for 'ots meta' and 'ots burn')\n`)
+}
+
+async function share(values, positionals) {
+  const fromArgv = values['secret-from-argv'] || values.force
+  let secret
+  if (fromArgv) {
+    if (positionals.length !== 1) throw usageError('share', '--secret-from-argv takes exactly one argument: the secret')
+    secret = positionals[0]
+  } else if (positionals.length > 0) {
+    throw usageError(
+      'share',
+      'refusing to take the secret from the command line (it would stay in shell history): pipe it on stdin, type it at the prompt, or add --secret-from-argv',
+    )
+  }
+  const options = createOptions('share', values)
+  const client = makeClient('share', values)
+  const stdinIsTerminal = Boolean(process.stdin.isTTY)
+  // Ask for the passphrase first when stdin carries the secret (the prompt then uses /dev/tty).
+  const pass = await passphrase('share', values, fromArgv)
+  if (secret === undefined) {
+    secret = stdinIsTerminal ? await hiddenPrompt('share', 'Secret') : dropOneNewline(await readStdin())
+  }
+  if (secret === '') throw usageError('share', stdinIsTerminal ? 'the secret is empty' : 'the secret is empty (nothing on stdin)')
+  if (pass !== undefined) options.passphrase = pass
+  const result = await client.share(secret, options)
+  if (values.json) return printJson(result)
+  print(result.share_link)
+  receiptHint(result)
+}
+
+async function generate(values, positionals) {
+  noArgs('generate', positionals)
+  const options = createOptions('generate', values)
+  const client = makeClient('generate', values)
+  const pass = await passphrase('generate', values, true)
+  if (pass !== undefined) options.passphrase = pass
+  const result = await client.generate(options)
+  if (values.json) return printJson(result)
+  print(result.share_link)
+  print(result.value)
+  receiptHint(result)
+}
+
+/** The link or key for `get`: the argument, else stdin's first line, else a hidden prompt. */
+async function linkForGet(values, positionals) {
+  const arg = atMostOneArg('get', positionals, 'secret link or key')
+  if (arg !== undefined && arg !== '-') return { link: arg, stdinFree: true }
+  if (values['passphrase-stdin']) throw usageError('get', '--passphrase-stdin needs stdin, which carries the link: give the link as an argument, or use --passphrase-env')
+  if (process.stdin.isTTY) return { link: (await hiddenPrompt('get', 'Secret link or key')).trim(), stdinFree: false }
+  const first = (await readStdin()).split(/\r?\n/).find((line) => line.trim() !== '')
+  return { link: first === undefined ? undefined : first.trim(), stdinFree: false }
+}
+
+async function get(values, positionals) {
+  const { link, stdinFree } = await linkForGet(values, positionals)
+  const { key, base } = parseKeyOrLink('get', link, ['secret'], 'secret link or key (as an argument, on stdin, or at the prompt)')
+  const client = makeClient('get', values, base)
+  const pass = await passphrase('get', values, stdinFree)
+  const result = await client.retrieveSecret(key, pass === undefined ? undefined : { passphrase: pass })
+  if (values.json) return printJson(result)
+  print(result.value)
+}
+
+const META_FIELDS = ['metadata_key', 'state', 'secret_key', 'share_link', 'recipient', 'created', 'updated', 'received', 'ttl', 'metadata_ttl', 'secret_ttl', 'passphrase_required']
+
+function formatField(name, value) {
+  if ((name === 'created' || name === 'updated' || name === 'received') && typeof value === 'number' && value > 0) {
+    return new Date(value * 1000).toISOString()
+  }
+  if (Array.isArray(value)) return value.join(', ')
+  return String(value)
+}
+
+function receiptArg(command, positionals) {
+  return parseKeyOrLink(command, atMostOneArg(command, positionals, 'metadata key or receipt link'), ['receipt', 'private'], 'metadata key or receipt link')
+}
+
+async function meta(values, positionals) {
+  const { key, base } = receiptArg('meta', positionals)
+  const result = await makeClient('meta', values, base).retrieveMetadata(key)
+  if (values.json) return printJson(result)
+  for (const name of META_FIELDS) {
+    const value = result[name]
+    if (value === undefined || value === null || value === '') continue
+    if (Array.isArray(value) && value.length === 0) continue
+    print(`${name}: ${formatField(name, value)}`)
+  }
+}
+
+async function burn(values, positionals) {
+  const { key, base } = receiptArg('burn', positionals)
+  const client = makeClient('burn', values, base)
+  const pass = await passphrase('burn', values, true)
+  const result = await client.burn(key, pass === undefined ? undefined : { passphrase: pass })
+  if (values.json) return printJson(result)
+  print(`burned ${result.secret_shortkey || key}`)
+}
+
+async function recent(values, positionals) {
+  noArgs('recent', positionals)
+  const result = await makeClient('recent', values).recentMetadata()
+  if (values.json) return printJson(result)
+  for (const r of result) {
+    print([r.metadata_key, r.state, formatField('created', r.created), `${r.secret_ttl ?? r.ttl ?? ''}`].join('\t'))
+  }
+}
+
+async function status(values, positionals) {
+  noArgs('status', positionals)
+  const client = makeClient('status', values)
+  const info = await client.serverInfo()
+  if (values.json) printJson({ url: client.url, ...info })
+  else {
+    const details = [client.url]
+    if (info.version) details.push(`OTS ${info.version}`)
+    if (info.apiVersions && info.apiVersions.length) details.push(`API ${info.apiVersions.join(' ')}`)
+    print(`${info.status} (${details.join(', ')})`)
+  }
+  return info.status === 'nominal' ? EXIT.OK : EXIT.SERVER
+}
+
+function serverOptions(values) {
+  const options = {}
+  if (values.generation !== undefined) options.generation = parseGeneration('serve', values.generation)
+  if (values.port !== undefined) options.port = parsePort('serve', values.port)
+  if (values.username !== undefined) options.username = values.username
+  if (values['api-key-env'] !== undefined) {
+    const key = process.env[values['api-key-env']]
+    if (key === undefined) throw usageError('serve', `environment variable ${values['api-key-env']} (from --api-key-env) is not set`)
+    options.apiKey = key
+  }
+  return options
+}
+
+async function serve(values, positionals) {
+  noArgs('serve', positionals)
+  const options = serverOptions(values)
+  const { startServer } = require(path.join(PKG_DIR, 'testing.js'))
+  const server = await startServer(options)
+  // Keeps the event loop alive: the server runs on native threads.
+  const keepAlive = setInterval(() => {}, 1 << 30)
+  const info = { url: server.url, username: server.username, apiKey: server.apiKey, generation: server.generation }
+  // Signal handlers go in before anything is printed: a caller that reads the URL and at once
+  // sends SIGINT must find them installed.
+  const stopped = new Promise((resolve, reject) => {
+    let stopping = false
+    const stop = (signal) => {
+      if (stopping) return
+      stopping = true
+      if (!values.json) process.stderr.write(`\nots: ${signal}: stopping the server\n`)
+      server.close().then(
+        () => {
+          clearInterval(keepAlive)
+          resolve(EXIT.OK)
+        },
+        (err) => {
+          clearInterval(keepAlive)
+          reject(err)
+        },
+      )
+    }
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+  })
+  if (values.json) print(JSON.stringify(info))
+  else {
+    print(`OneTimeSecret test server (generation ${info.generation}) listening on ${info.url}`)
+    print(`url:      ${info.url}`)
+    print(`username: ${info.username}`)
+    print(`api key:  ${info.apiKey}`)
+    print('')
+    print('Point ots at it with:')
+    print(`  export OTS_URL=${info.url} OTS_USERNAME=${info.username} OTS_API_KEY=${info.apiKey}`)
+    print('Press Ctrl-C to stop (all secrets are wiped).')
+  }
+  return stopped
+}
+
+module.exports = { share, generate, get, meta, burn, recent, status, serve }
