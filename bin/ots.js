@@ -55,12 +55,7 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     reportError(err)
-    let errors
-    try {
-      errors = require(path.join(PKG_DIR, 'errors.js'))
-    } catch {
-      errors = undefined
-    }
-    process.exitCode = exitCodeFor(err, errors)
+    // errors.js is plain JS over error-kinds.json: it loads even when the native addon does not.
+    process.exitCode = exitCodeFor(err, require(path.join(PKG_DIR, 'errors.js')))
   },
 )

@@ -1,8 +1,9 @@
 'use strict'
 
-// Exit codes, chosen by an error's `code` (never by its class name, which a subclass or a
-// re-thrown error can change). The per-code exit is part of the error-kind table; see
-// `exitCodeFor` for how it is read. docs/CLI.md and `ots --help` list the same codes.
+// Exit codes, chosen by an error's `code` (never by its class name): the library's errors take
+// theirs from error-kinds.json (through errors.js `exitCodeOf`), the CLI's own two are below.
+// `ots --help` and docs/CLI.md describe them; __test__/cli.test.mjs checks that every code of the
+// table is described there.
 
 const EXIT = {
   OK: 0,
@@ -41,44 +42,14 @@ class Interrupted extends Error {
 }
 Interrupted.prototype.name = 'Interrupted'
 
-// Used until (and checked against) the error-kind table the library exports: code -> exit.
-const EXIT_BY_CODE = {
-  [USAGE_CODE]: EXIT.USAGE,
-  [INTERRUPTED_CODE]: EXIT.INTERRUPTED,
-  ERR_OTS: EXIT.GENERIC,
-  ERR_OTS_INPUT: EXIT.USAGE,
-  ERR_OTS_NOT_AUTHORIZED: EXIT.NOT_AUTHORIZED,
-  ERR_OTS_UNKNOWN_SECRET: EXIT.UNKNOWN_SECRET,
-  ERR_OTS_INCORRECT_PASSPHRASE: EXIT.UNKNOWN_SECRET,
-  ERR_OTS_RATE_LIMITED: EXIT.RATE_LIMITED,
-  ERR_OTS_NETWORK: EXIT.NETWORK,
-  ERR_OTS_TIMEOUT: EXIT.NETWORK,
-  ERR_OTS_SERVER: EXIT.SERVER,
-  ERR_OTS_NOT_FOUND: EXIT.NOT_FOUND,
-  ERR_OTS_DECRYPTION: EXIT.DECRYPTION,
-  ERR_OTS_INVALID_RESPONSE: EXIT.GENERIC,
-  ERR_OTS_UNSUPPORTED: EXIT.GENERIC,
-  ERR_OTS_API: EXIT.GENERIC,
-  ABORT_ERR: EXIT.INTERRUPTED,
-}
+// The CLI's own errors; every library error's exit code comes from error-kinds.json.
+const CLI_EXIT_BY_CODE = { [USAGE_CODE]: EXIT.USAGE, [INTERRUPTED_CODE]: EXIT.INTERRUPTED }
 
-/** The library's table of error kinds with their CLI exit codes, when it exports one. */
-function libraryTable(errors) {
-  const table = errors && (errors.ERROR_KINDS || errors.errorKinds)
-  if (!table) return null
-  const byCode = {}
-  for (const kind of Object.values(table)) {
-    if (kind && typeof kind.code === 'string' && typeof (kind.exit ?? kind.exitCode) === 'number') byCode[kind.code] = kind.exit ?? kind.exitCode
-  }
-  return byCode
-}
-
+/** The exit code for `err`: by its `code`, from the CLI's own two or the library's table (`errors`). */
 function exitCodeFor(err, errors) {
   const code = err && typeof err.code === 'string' ? err.code : undefined
-  if (code === undefined) return EXIT.GENERIC
-  const table = libraryTable(errors)
-  if (table && Object.prototype.hasOwnProperty.call(table, code)) return table[code]
-  return Object.prototype.hasOwnProperty.call(EXIT_BY_CODE, code) ? EXIT_BY_CODE[code] : EXIT.GENERIC
+  if (code !== undefined && Object.prototype.hasOwnProperty.call(CLI_EXIT_BY_CODE, code)) return CLI_EXIT_BY_CODE[code]
+  return errors ? errors.exitCodeOf(err) : EXIT.GENERIC
 }
 
 const EXIT_CODES_HELP = `Exit codes:
@@ -94,4 +65,4 @@ const EXIT_CODES_HELP = `Exit codes:
   9    the secret could not be decrypted (wrong key in the link, or a damaged envelope)
   130  interrupted (Ctrl-C)`
 
-module.exports = { EXIT, EXIT_BY_CODE, EXIT_CODES_HELP, UsageError, Interrupted, exitCodeFor }
+module.exports = { EXIT, EXIT_CODES_HELP, UsageError, Interrupted, exitCodeFor }
