@@ -5,7 +5,7 @@
 // object), wires AbortSignals to native cancel tokens, and turns any synchronous throw into a
 // rejected Promise, so no method ever throws.
 
-const binding = require('./binding.js')
+const binding = require('./load-binding.js').load()
 const errors = require('./errors.js')
 
 binding.registerErrorFactory(errors.fromNative)

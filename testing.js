@@ -1,7 +1,7 @@
 'use strict'
 
 // onetimesecret-api/testing: a faithful in-memory OneTimeSecret server on 127.0.0.1 for tests.
-const binding = require('./binding.js')
+const binding = require('./load-binding.js').load()
 
 /**
  * Starts an embedded OTS server. Resolves to a handle with `url`, `username`, `apiKey`, `close()`,

@@ -23,7 +23,8 @@ function printJson(value) {
 function errorLine(err) {
   let message = err && err.message ? String(err.message).split('\n')[0] : String(err)
   if (err && typeof err.retryAfter === 'number') message += ` (retry after ${err.retryAfter}s)`
-  const cliOwn = err && (err.name === 'UsageError' || err.name === 'Interrupted')
+  // The CLI's own errors, and the loader's (its message already starts with the package name).
+  const cliOwn = err && (err.name === 'UsageError' || err.name === 'Interrupted' || err.code === 'ERR_OTS_NATIVE_BINARY')
   return cliOwn ? `ots: ${message}` : `ots: ${(err && err.name) || 'Error'}: ${message}`
 }
 
