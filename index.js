@@ -94,6 +94,17 @@ function run(native, method, args, options) {
   )
 }
 
+// NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate verification off (crates/core/src/tls.rs reads
+// it when a client is made); Node's own warning, once per process, as Node's https prints it.
+let warnedUnverified = false
+function warnIfUnverified(native) {
+  if (warnedUnverified || process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' || !native.url.startsWith('https:')) return
+  warnedUnverified = true
+  process.emitWarning(
+    "Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification.",
+  )
+}
+
 class OneTimeSecretApi {
   #native
 
@@ -105,12 +116,14 @@ class OneTimeSecretApi {
   constructor(username, password, options) {
     if (username === ANONYMOUS) {
       this.#native = new NativeClient(null, null, password)
+      warnIfUnverified(this.#native)
       return
     }
     if (username === undefined || password === undefined) {
       throw new errors.InputError('No username or password provided')
     }
     this.#native = new NativeClient(username, password, options)
+    warnIfUnverified(this.#native)
   }
 
   /** A client that sends no credentials at all (share, generate, reveal, receipt and burn work). */

@@ -1,6 +1,9 @@
-// TLS with a private CA (certificates made with the openssl CLI at test time), the redirect policy
-// (same-origin followed; cross-origin and https->http not followed, no Authorization to the other
-// origin), and proxies (the `proxy` option; HTTP_PROXY / NO_PROXY in child processes).
+// TLS as Node users reach self-hosted servers (issue 16): certificates made with the openssl CLI
+// at test time (__test__/helpers/certs.mjs), each case run through Node's own `https` beside the
+// client as the oracle; NODE_EXTRA_CA_CERTS and NODE_TLS_REJECT_UNAUTHORIZED in child processes
+// (Node reads them at start-up). Also the redirect policy (same-origin followed; cross-origin and
+// https->http not followed, no Authorization to the other origin), proxies (the `proxy` option,
+// a CONNECT tunnel to https, HTTP_PROXY / NO_PROXY in child processes) and a `url` with a path.
 
 import test from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,42 +13,19 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { once } from 'node:events'
-import { execFileSync, spawnSync } from 'node:child_process'
+import net from 'node:net'
+import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { OneTimeSecretApi, NetworkError, OneTimeSecretError } from '../index.mjs'
 import { errorText, USERNAME, TOKEN_MARK } from './helpers/reliability-common.mjs'
+import { makeCerts, nodeHttps } from './helpers/certs.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const NOMINAL = JSON.stringify({ status: 'nominal', locale: 'en' })
 const AUTH = `Basic ${Buffer.from(`${USERNAME}:${TOKEN_MARK}`).toString('base64')}`
 
-function hasOpenssl() {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** A CA and a server certificate for 127.0.0.1 (and a second, unrelated CA). */
-function makeCerts() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ots-tls-'))
-  const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  for (const name of ['ca', 'other-ca']) {
-    run('req', '-x509', ...ec, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=OTS test ${name}`,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign')
-  }
-  run('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1')
-  fs.writeFileSync(path.join(dir, 'ext.cnf'),
-    'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n')
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf')
-  const read = (f) => fs.readFileSync(path.join(dir, f), 'utf8')
-  const certs = { ca: read('ca.pem'), otherCa: read('other-ca.pem'), key: read('server.key'), cert: read('server.pem') }
-  fs.rmSync(dir, { recursive: true, force: true })
-  return certs
-}
+// Made once for the whole file (openssl is installed by .ci/run; without it every TLS test fails).
+const certs = makeCerts()
 
 /** An HTTP(S) server on 127.0.0.1 that records requests; `handler(req, res)` answers. */
 async function recordingServer(handler, tls) {
@@ -76,25 +56,58 @@ const ots = (req, res) => {
 
 const client = (url, options) => new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, retries: 0, timeout: 5000, ...options })
 
-const tlsSkip = hasOpenssl() ? false : 'the openssl CLI is not installed: cannot make a private CA'
+// Each row: the server's certificate (and key), the `ca` given to both clients, what Node's
+// `https` does (the oracle, checked too) and, for a refusal, the client's message.
+const SELF_SIGNED_HINT = 'certificate for 127.0.0.1 is self-signed and not trusted; pass it as ca or in NODE_EXTRA_CA_CERTS'
+const ROWS = [
+  { label: 'self-signed the usual way (CA:TRUE), given as ca', cert: 'selfSigned', key: 'selfSignedKey', ca: 'selfSigned' },
+  { label: 'signed by a private CA given as ca', cert: 'cert', ca: 'ca' },
+  { label: 'self-signed, not given', cert: 'selfSigned', key: 'selfSignedKey', node: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: SELF_SIGNED_HINT },
+  {
+    label: 'signed by a private CA, not given',
+    cert: 'cert',
+    node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    message: "certificate for 127.0.0.1 has an unknown issuer (issuer unknown); pass the issuing CA's certificate as ca or in NODE_EXTRA_CA_CERTS",
+  },
+  { label: 'signed by a private CA, another CA given', cert: 'cert', ca: 'otherCa', node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: /issuer unknown/ },
+  {
+    label: 'for another host name',
+    cert: 'wrongHost',
+    ca: 'ca',
+    node: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    message: 'certificate for 127.0.0.1 is for another name (127.0.0.2, other.example)',
+  },
+  { label: 'expired', cert: 'expired', ca: 'ca', node: 'CERT_HAS_EXPIRED', message: 'certificate for 127.0.0.1 has expired' },
+  // Trusting a self-signed certificate by its bytes must not skip its dates.
+  { label: 'self-signed, expired, given as ca', cert: 'expiredSelfSigned', key: 'selfSignedKey', ca: 'expiredSelfSigned', node: 'CERT_HAS_EXPIRED', message: 'certificate for 127.0.0.1 has expired' },
+]
 
-test('TLS with a private CA: refused without `ca` (NetworkError about the certificate), works with it', { skip: tlsSkip }, async () => {
-  const certs = makeCerts()
-  const srv = await recordingServer(ots, { key: certs.key, cert: certs.cert })
-  try {
-    const err = await client(srv.url).status().then(() => null, (e) => e)
-    assert.ok(err instanceof NetworkError, String(err))
-    assert.match(errorText(err), /certificate|UnknownIssuer/i)
-    const wrong = await client(srv.url, { ca: certs.otherCa }).status().then(() => null, (e) => e)
-    assert.ok(wrong instanceof NetworkError, String(wrong))
-    assert.equal(await client(srv.url, { ca: certs.ca }).status(), true)
-    // The certificate was checked before anything was sent: only the good client's request arrived.
-    assert.equal(srv.seen.length, 1)
-    assert.equal(srv.seen[0].authorization, AUTH)
-  } finally {
-    await srv.close()
-  }
-})
+for (const row of ROWS) {
+  test(`TLS: a certificate ${row.label}: ${row.message ? 'refused' : 'accepted'}, as by Node's https`, async () => {
+    const srv = await recordingServer(ots, { cert: certs[row.cert], key: certs[row.key ?? 'key'] })
+    try {
+      const ca = row.ca ? { ca: certs[row.ca] } : {}
+      assert.equal(await nodeHttps(srv.url, ca), row.node ?? 'accepted', 'the oracle (Node https) disagrees with the table')
+      const seenByNode = srv.seen.length
+      const outcome = await client(srv.url, ca).status().then((v) => v, (e) => e)
+      if (!row.message) {
+        assert.equal(outcome, true)
+        assert.equal(srv.seen.length, seenByNode + 1)
+        assert.equal(srv.seen.at(-1).authorization, AUTH)
+        return
+      }
+      assert.ok(outcome instanceof NetworkError, String(outcome))
+      const expected = typeof row.message === 'string' ? `Network request failed: ${row.message}` : row.message
+      if (typeof expected === 'string') assert.equal(outcome.message, expected)
+      else assert.match(outcome.message, expected)
+      // The detail stays in `cause`; nothing was sent over the refused connection.
+      assert.match(String(outcome.cause?.message ?? outcome.cause), /invalid peer certificate/)
+      assert.equal(srv.seen.length, seenByNode)
+    } finally {
+      await srv.close()
+    }
+  })
+}
 
 test('a `ca` that is not PEM is an InputError from the constructor', () => {
   assert.throws(() => client('https://127.0.0.1:1', { ca: 'not a certificate' }), (e) => e.name === 'InputError')
@@ -139,8 +152,7 @@ for (const [label, targetHost] of [['cross-origin (other port)', '127.0.0.1'], [
   })
 }
 
-test('an https -> http redirect is not followed; no Authorization reaches the http origin', { skip: tlsSkip }, async () => {
-  const certs = makeCerts()
+test('an https -> http redirect is not followed; no Authorization reaches the http origin', async () => {
   const plain = await recordingServer(ots)
   const secure = await recordingServer((req, res) => {
     res.writeHead(301, { location: `http://127.0.0.1:${plain.port}/api/v1/status` })
@@ -191,22 +203,183 @@ test('the `proxy` option sends every request through the proxy', async () => {
   }
 })
 
-function childStatus(url, env) {
-  const script = `
-    const { OneTimeSecretApi } = require('./index.js')
-    new OneTimeSecretApi('a@b.c', 'tok', { url: ${JSON.stringify(url)}, retries: 0, timeout: 5000 })
-      .status().then((v) => console.log('RESULT ' + v), (e) => console.log('RESULT ' + e.name))
-  `
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_proxy$/i.test(k)))
+// The variables Node reads at start-up, removed from what children inherit unless a test sets them.
+const INHERITED = /^(https?_proxy|no_proxy|all_proxy|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED)$/i
+
+/** Runs `node <args>` in the repository with `env` added; resolves { code, stdout, stderr }. */
+function runNode(args, env) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !INHERITED.test(k)))
   return new Promise((resolve, reject) => {
-    // Asynchronous: the proxy and target servers live in this process and must keep answering.
-    import('node:child_process').then(({ execFile }) => {
-      execFile(process.execPath, ['-e', script], { cwd: ROOT, env: { ...clean, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-        if (err) return reject(new Error(`${err.message}\n${stderr}`))
-        resolve(/RESULT (.*)/.exec(stdout)?.[1])
-      })
-    }, reject)
+    // Asynchronous: the servers the child talks to live in this process and must keep answering.
+    execFile(process.execPath, args, { cwd: ROOT, env: { ...clean, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(new Error(`${err.message}\n${stderr}`))
+      resolve({ code: err ? err.code : 0, stdout, stderr })
+    })
   })
+}
+
+// In a child: `client` makes OTS_T_CLIENTS clients (1) for OTS_T_URL and calls status on each; `node` asks
+// Node's https (the oracle). Prints one RESULT line: `true`, or the error's code/name and message.
+const CHILD = `
+  const url = process.env.OTS_T_URL
+  const report = (r) => console.log('RESULT ' + JSON.stringify(r))
+  if (process.env.OTS_T_MODE === 'node') {
+    require('node:https').get(url + '/api/v1/status', { agent: false }, (res) => { res.resume(); report('accepted') })
+      .on('error', (e) => report(e.code))
+  } else {
+    const { OneTimeSecretApi } = require('./index.js')
+    const make = () => new OneTimeSecretApi('a@b.c', 'tok', { url, retries: 0, timeout: 5000 })
+    Promise.all(Array.from({ length: Number(process.env.OTS_T_CLIENTS ?? 1) }, () => make().status()))
+      .then(() => report('accepted'), (e) => report(e.name + ': ' + e.message))
+  }
+`
+
+async function child(mode, url, env = {}) {
+  const { stdout, stderr } = await runNode(['-e', CHILD], { ...env, OTS_T_URL: url, OTS_T_MODE: mode })
+  const line = /RESULT (.*)/.exec(stdout)?.[1]
+  assert.ok(line, `no result from the child:\n${stdout}\n${stderr}`)
+  // Warnings, with the process id taken out so that two processes' lines compare equal.
+  const warnings = stderr.split('\n').filter((l) => /Warning/.test(l)).map((l) => l.replace(/^\(node:\d+\) /, ''))
+  return { result: JSON.parse(line), warnings }
+}
+
+/** Writes `files` ({ name: text }) to a temporary directory for the duration of `fn(dir)`. */
+async function withFiles(files, fn) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ots-tls-env-'))
+  try {
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text)
+    return await fn(dir)
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+for (const [label, cert, key, pem] of [
+  ['a private CA', 'cert', 'key', 'ca'],
+  ['a self-signed certificate (CA:TRUE)', 'selfSigned', 'selfSignedKey', 'selfSigned'],
+]) {
+  test(`NODE_EXTRA_CA_CERTS listing ${label} is trusted, as by Node's https`, async () => {
+    const srv = await recordingServer(ots, { cert: certs[cert], key: certs[key] })
+    try {
+      await withFiles({ 'extra.pem': certs.otherCa + certs[pem] }, async (dir) => {
+        const env = { NODE_EXTRA_CA_CERTS: path.join(dir, 'extra.pem') }
+        assert.deepEqual(await child('node', srv.url, env), { result: 'accepted', warnings: [] })
+        assert.deepEqual(await child('client', srv.url, env), { result: 'accepted', warnings: [] })
+      })
+      // Without the variable both refuse.
+      assert.notEqual((await child('node', srv.url)).result, 'accepted')
+      assert.match((await child('client', srv.url)).result, /^NetworkError: Network request failed: certificate for 127\.0\.0\.1 /)
+    } finally {
+      await srv.close()
+    }
+  })
+}
+
+test('NODE_EXTRA_CA_CERTS naming a missing file: Node warns once at start-up, and the refusal names the file', async () => {
+  const srv = await recordingServer(ots, { cert: certs.selfSigned, key: certs.selfSignedKey })
+  try {
+    const missing = path.join(os.tmpdir(), `ots-no-such-${process.pid}.pem`)
+    const env = { NODE_EXTRA_CA_CERTS: missing }
+    const warning = `Warning: Ignoring extra certs from \`${missing}\`, load failed: error:80000002:system library::No such file or directory`
+    assert.deepEqual(await child('node', srv.url, env), { result: 'DEPTH_ZERO_SELF_SIGNED_CERT', warnings: [warning] })
+    const { result, warnings } = await child('client', srv.url, env)
+    assert.deepEqual(warnings, [warning], 'the warning is printed once, as Node prints it')
+    assert.equal(result, `NetworkError: Network request failed: ${SELF_SIGNED_HINT}; NODE_EXTRA_CA_CERTS (${missing}) was ignored: it could not be read (No such file or directory (os error 2))`)
+  } finally {
+    await srv.close()
+  }
+})
+
+test("NODE_TLS_REJECT_UNAUTHORIZED=0 accepts any certificate, with Node's warning once", async () => {
+  for (const [cert, key] of [['selfSigned', 'selfSignedKey'], ['wrongHost', 'key'], ['expired', 'key']]) {
+    const srv = await recordingServer(ots, { cert: certs[cert], key: certs[key] })
+    try {
+      const env = { NODE_TLS_REJECT_UNAUTHORIZED: '0' }
+      const node = await child('node', srv.url, env)
+      assert.equal(node.result, 'accepted')
+      assert.equal(node.warnings.length, 1)
+      assert.match(node.warnings[0], /NODE_TLS_REJECT_UNAUTHORIZED/)
+      // The same warning, once for two clients; both calls reached the server.
+      const seen = srv.seen.length
+      assert.deepEqual(await child('client', srv.url, { ...env, OTS_T_CLIENTS: '2' }), node)
+      assert.equal(srv.seen.length, seen + 2)
+      // Any other value leaves verification on, as for Node.
+      assert.match((await child('client', srv.url, { NODE_TLS_REJECT_UNAUTHORIZED: '1' })).result, /^NetworkError/)
+    } finally {
+      await srv.close()
+    }
+  }
+})
+
+test('the CLI prints why a certificate was refused, and works once NODE_EXTRA_CA_CERTS lists the CA', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  try {
+    const args = ['bin/ots.js', 'status', '--url', srv.url, '--anonymous']
+    const refused = await runNode(args, {})
+    assert.equal(refused.code, 6)
+    assert.match(refused.stderr, /^ots: NetworkError: Network request failed: certificate for 127\.0\.0\.1 has an unknown issuer/m)
+    await withFiles({ 'ca.pem': certs.ca }, async (dir) => {
+      const ok = await runNode(args, { NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') })
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.match(ok.stdout, new RegExp(srv.url.replace(/\./g, '\\.')))
+    })
+  } finally {
+    await srv.close()
+  }
+})
+
+test('a `url` with a path prefix: every route goes under it, over https with a private CA', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  try {
+    for (const suffix of ['/ots', '/ots/']) {
+      const c = client(`${srv.url}${suffix}`, { ca: certs.ca })
+      assert.equal(c.url, `${srv.url}/ots`)
+      assert.equal(await c.status(), true)
+    }
+    await client(`${srv.url}/ots`, { ca: certs.ca }).share('prefixed secret').catch(() => {})
+    assert.deepEqual(srv.seen.map((s) => `${s.method} ${s.url}`), ['GET /ots/api/v1/status', 'GET /ots/api/v1/status', 'POST /ots/api/v1/share'])
+  } finally {
+    await srv.close()
+  }
+})
+
+test('https through a CONNECT proxy (`proxy` option and HTTPS_PROXY): the certificate is checked end to end', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  const tunnels = []
+  const proxy = http.createServer((req, res) => res.writeHead(405).end())
+  proxy.on('connect', (req, socket, head) => {
+    tunnels.push(req.url)
+    const up = net.connect(srv.port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      up.write(head)
+      up.pipe(socket)
+      socket.pipe(up)
+    })
+    up.on('error', () => socket.destroy())
+    socket.on('error', () => up.destroy())
+  })
+  proxy.listen(0, '127.0.0.1')
+  await once(proxy, 'listening')
+  const proxyUrl = `http://127.0.0.1:${proxy.address().port}`
+  try {
+    assert.equal(await client(srv.url, { proxy: proxyUrl, ca: certs.ca }).status(), true)
+    const refused = await client(srv.url, { proxy: proxyUrl }).status().then(() => null, (e) => e)
+    assert.match(refused?.message ?? '', /issuer unknown/)
+    await withFiles({ 'ca.pem': certs.ca }, async (dir) => {
+      const env = { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem') }
+      assert.equal((await child('client', srv.url, env)).result, 'accepted')
+    })
+    assert.deepEqual(tunnels, Array(3).fill(`127.0.0.1:${srv.port}`))
+    assert.equal(srv.seen.length, 2)
+  } finally {
+    proxy.closeAllConnections?.()
+    await new Promise((r) => proxy.close(r))
+    await srv.close()
+  }
+})
+
+async function childStatus(url, env) {
+  return (await child('client', url, env)).result === 'accepted' ? 'true' : 'false'
 }
 
 test('HTTP_PROXY / http_proxy from the environment are honoured, and NO_PROXY bypasses them', async () => {

@@ -296,8 +296,12 @@ impl Failure {
 
   fn from_reqwest(e: reqwest::Error) -> Self {
     let before_sending = e.is_connect();
-    let retryable = !(e.is_redirect() || e.is_builder());
-    let error = if e.is_timeout() {
+    let tls_refusal = crate::tls::refusal(&e);
+    // A refused certificate or a failed TLS handshake will fail the same way next time.
+    let retryable = !(e.is_redirect() || e.is_builder() || tls_refusal.is_some());
+    let error = if let Some(why) = tls_refusal {
+      Error::new(ErrorKind::Network, format!("Network request failed: {why}")).with_cause(chain(&e))
+    } else if e.is_timeout() {
       Error::new(ErrorKind::Timeout, "Request timed out").with_cause(chain(&e))
     } else if e.is_redirect() {
       Error::new(ErrorKind::Network, "Network request failed")
