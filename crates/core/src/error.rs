@@ -76,7 +76,13 @@ pub struct Error {
   pub retry_after: Option<u64>,
   /// What lay underneath (an I/O error, a TLS error, a parse error), never containing request data.
   pub cause: Option<String>,
+  /// A `Decryption` error's envelope (ciphertext only): a revealed secret that did not open is kept.
+  pub envelope: Option<Box<Envelope>>,
 }
+
+/// See [`Error::envelope`]; boxed so that every `Result` stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope(pub String);
 
 impl Error {
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
@@ -88,6 +94,7 @@ impl Error {
       server_message: None,
       retry_after: None,
       cause: None,
+      envelope: None,
     }
   }
 

@@ -9,6 +9,7 @@
 //!
 //! The format and the threat model are in `docs/E2E.md`.
 
+pub mod calls;
 pub mod cipher;
 pub mod envelope;
 pub mod limits;
