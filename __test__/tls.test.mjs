@@ -35,12 +35,17 @@ async function recordingServer(handler, tls) {
     handler(req, res)
   }
   const server = tls ? https.createServer(tls, onRequest) : http.createServer(onRequest)
+  // TCP connections accepted: counted before the server sends anything, so before any client can
+  // have seen a certificate.
+  let connections = 0
+  server.on('connection', () => connections++)
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address()
   return {
     seen,
     port,
+    connections: () => connections,
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     close: () => {
       server.closeAllConnections?.()
@@ -80,16 +85,29 @@ const ROWS = [
   { label: 'expired', cert: 'expired', ca: 'ca', node: 'CERT_HAS_EXPIRED', message: 'certificate for 127.0.0.1 has expired' },
   // Trusting a self-signed certificate by its bytes must not skip its dates.
   { label: 'self-signed, expired, given as ca', cert: 'expiredSelfSigned', key: 'selfSignedKey', ca: 'expiredSelfSigned', node: 'CERT_HAS_EXPIRED', message: 'certificate for 127.0.0.1 has expired' },
+  // The one deliberate difference: Node falls back to the CN when there is no subjectAltName.
+  {
+    label: 'naming its host only in the CN, given as ca',
+    cert: 'cnOnly',
+    key: 'selfSignedKey',
+    ca: 'cnOnly',
+    host: 'localhost',
+    node: 'accepted',
+    message: 'certificate for localhost names no host (it has no subjectAltName); make it with -addext "subjectAltName=DNS:localhost"',
+  },
 ]
 
 for (const row of ROWS) {
-  test(`TLS: a certificate ${row.label}: ${row.message ? 'refused' : 'accepted'}, as by Node's https`, async () => {
+  test(`TLS: a certificate ${row.label}: ${row.message ? 'refused' : 'accepted'} (Node's https: ${row.node ?? 'accepted'})`, async () => {
     const srv = await recordingServer(ots, { cert: certs[row.cert], key: certs[row.key ?? 'key'] })
     try {
       const ca = row.ca ? { ca: certs[row.ca] } : {}
-      assert.equal(await nodeHttps(srv.url, ca), row.node ?? 'accepted', 'the oracle (Node https) disagrees with the table')
+      const url = row.host ? srv.url.replace('127.0.0.1', row.host) : srv.url
+      assert.equal(await nodeHttps(url, ca), row.node ?? 'accepted', 'the oracle (Node https) disagrees with the table')
       const seenByNode = srv.seen.length
-      const outcome = await client(srv.url, ca).status().then((v) => v, (e) => e)
+      const connectedByNode = srv.connections()
+      // Retries allowed: a refused certificate must still be tried only once.
+      const outcome = await client(url, { ...ca, retries: 2 }).status().then((v) => v, (e) => e)
       if (!row.message) {
         assert.equal(outcome, true)
         assert.equal(srv.seen.length, seenByNode + 1)
@@ -103,6 +121,7 @@ for (const row of ROWS) {
       // The detail stays in `cause`; nothing was sent over the refused connection.
       assert.match(String(outcome.cause?.message ?? outcome.cause), /invalid peer certificate/)
       assert.equal(srv.seen.length, seenByNode)
+      assert.equal(srv.connections(), connectedByNode + 1, 'a refused certificate was retried')
     } finally {
       await srv.close()
     }
@@ -218,17 +237,18 @@ function runNode(args, env) {
   })
 }
 
-// In a child: `client` makes OTS_T_CLIENTS clients (1) for OTS_T_URL and calls status on each; `node` asks
-// Node's https (the oracle). Prints one RESULT line: `true`, or the error's code/name and message.
+// In a child: `client` makes OTS_T_CLIENTS clients (1) for OTS_T_URL (with OTS_T_CA as `ca`) and
+// calls status on each; `node` asks Node's https (the oracle). Prints one RESULT line: `true`, or the error's code/name and message.
 const CHILD = `
   const url = process.env.OTS_T_URL
   const report = (r) => console.log('RESULT ' + JSON.stringify(r))
+  const ca = process.env.OTS_T_CA ? { ca: process.env.OTS_T_CA } : {}
   if (process.env.OTS_T_MODE === 'node') {
-    require('node:https').get(url + '/api/v1/status', { agent: false }, (res) => { res.resume(); report('accepted') })
+    require('node:https').get(url + '/api/v1/status', { agent: false, ...ca }, (res) => { res.resume(); report('accepted') })
       .on('error', (e) => report(e.code))
   } else {
     const { OneTimeSecretApi } = require('./index.js')
-    const make = () => new OneTimeSecretApi('a@b.c', 'tok', { url, retries: 0, timeout: 5000 })
+    const make = () => new OneTimeSecretApi('a@b.c', 'tok', { url, retries: 0, timeout: 5000, ...ca })
     Promise.all(Array.from({ length: Number(process.env.OTS_T_CLIENTS ?? 1) }, () => make().status()))
       .then(() => report('accepted'), (e) => report(e.name + ': ' + e.message))
   }
@@ -264,7 +284,7 @@ for (const [label, cert, key, pem] of [
       await withFiles({ 'extra.pem': certs.otherCa + certs[pem] }, async (dir) => {
         const env = { NODE_EXTRA_CA_CERTS: path.join(dir, 'extra.pem') }
         assert.deepEqual(await child('node', srv.url, env), { result: 'accepted', warnings: [] })
-        assert.deepEqual(await child('client', srv.url, env), { result: 'accepted', warnings: [] })
+        assert.deepEqual(await child('client', srv.url, { ...env, OTS_T_CLIENTS: '2' }), { result: 'accepted', warnings: [] })
       })
       // Without the variable both refuse.
       assert.notEqual((await child('node', srv.url)).result, 'accepted')
@@ -274,6 +294,40 @@ for (const [label, cert, key, pem] of [
     }
   })
 }
+
+test('`ca` adds to the trusted roots (NODE_EXTRA_CA_CERTS still counts); Node\'s `ca` replaces them', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  try {
+    await withFiles({ 'extra.pem': certs.ca }, async (dir) => {
+      const env = { NODE_EXTRA_CA_CERTS: path.join(dir, 'extra.pem'), OTS_T_CA: certs.otherCa }
+      assert.equal((await child('node', srv.url, env)).result, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')
+      assert.equal((await child('client', srv.url, env)).result, 'accepted')
+    })
+  } finally {
+    await srv.close()
+  }
+})
+
+test('NODE_EXTRA_CA_CERTS is read once, when the first client is made', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  try {
+    await withFiles({ 'ca.pem': certs.ca }, async (dir) => {
+      // Set after start-up (Node's https would ignore it), then unset: the first client's reading stays.
+      const script = `
+        const { OneTimeSecretApi } = require('./index.js')
+        const make = () => new OneTimeSecretApi('a@b.c', 'tok', { url: process.env.OTS_T_URL, retries: 0 })
+        process.env.NODE_EXTRA_CA_CERTS = ${JSON.stringify(path.join(dir, 'ca.pem'))}
+        const first = make()
+        delete process.env.NODE_EXTRA_CA_CERTS
+        Promise.all([first.status(), make().status()]).then((r) => console.log('RESULT ' + r), (e) => console.log('RESULT ' + e.message))
+      `
+      const { stdout } = await runNode(['-e', script], { OTS_T_URL: srv.url })
+      assert.equal(/RESULT (.*)/.exec(stdout)?.[1], 'true,true')
+    })
+  } finally {
+    await srv.close()
+  }
+})
 
 test('NODE_EXTRA_CA_CERTS naming a missing file: Node warns once at start-up, and the refusal names the file', async () => {
   const srv = await recordingServer(ots, { cert: certs.selfSigned, key: certs.selfSignedKey })

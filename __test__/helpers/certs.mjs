@@ -29,7 +29,8 @@ commonName = supplied
  * - `ca`, `otherCa`: private CAs; `cert`/`key`: a server certificate for 127.0.0.1 signed by `ca`;
  * - `selfSigned`/`selfSignedKey`: `openssl req -x509` for 127.0.0.1 (openssl marks it CA:TRUE);
  * - `wrongHost`: signed by `ca` for 127.0.0.2 and other.example; `expired`: signed by `ca`, 2020;
- * - `expiredSelfSigned`: self-signed like `selfSigned` (same key), valid only in 2020.
+ * - `expiredSelfSigned`: self-signed like `selfSigned` (same key), valid only in 2020;
+ * - `cnOnly`: self-signed (same key) for CN=localhost, with no subjectAltName.
  * Server certificates without their own key use `key`.
  */
 export function makeCerts() {
@@ -53,6 +54,8 @@ export function makeCerts() {
     // The usual self-signed certificate: no -addext basicConstraints, so openssl's default CA:TRUE.
     run('req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1')
+    // Named only by its CN, as `openssl req -x509 -subj /CN=host` makes it without -addext.
+    run('req', '-x509', ...EC, '-key', 'self.key', '-out', 'cn-only.pem', '-days', '2', '-subj', '/CN=localhost')
     write('ca.cnf', CA_CNF)
     write('index.txt', '')
     write('serial', '01\n')
@@ -74,6 +77,7 @@ export function makeCerts() {
       selfSigned: read('self.pem'),
       selfSignedKey: read('self.key'),
       expiredSelfSigned: read('self-expired.pem'),
+      cnOnly: read('cn-only.pem'),
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

@@ -297,7 +297,19 @@ fn describe(tls: &rustls::Error, host: &str, extra_problem: Option<&str>) -> Str
       let names: Vec<&str> = presented.iter().map(|n| plain_name(n)).collect();
       format!("is for another name ({})", names.join(", "))
     }
-    CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+    // Node falls back to the subject's CN when there is no subjectAltName; browsers stopped
+    // doing so, and webpki never did: say how to make the certificate instead.
+    CertificateError::NotValidForNameContext { .. } => {
+      let kind = match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(_) => "IP",
+        Err(_) => "DNS",
+      };
+      format!(
+        "names no host (it has no subjectAltName); make it with -addext \"subjectAltName={kind}:{}\"",
+        host.trim_matches(['[', ']'])
+      )
+    }
+    CertificateError::NotValidForName => {
       "is for another name".into()
     }
     CertificateError::Expired | CertificateError::ExpiredContext { .. } => "has expired".into(),
@@ -383,6 +395,13 @@ mod tests {
         ],
       })),
       "certificate for 127.0.0.1 is for another name (127.0.0.2, other.example)"
+    );
+    assert_eq!(
+      say(cert_error(CertificateError::NotValidForNameContext {
+        expected: ServerName::try_from("127.0.0.1").unwrap(),
+        presented: Vec::new(),
+      })),
+      "certificate for 127.0.0.1 names no host (it has no subjectAltName); make it with -addext \"subjectAltName=IP:127.0.0.1\""
     );
     let ca_as_leaf = cert_error(CertificateError::Other(OtherError(Arc::new(
       webpki::Error::CaUsedAsEndEntity,
