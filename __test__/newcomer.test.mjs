@@ -1,18 +1,18 @@
 // The newcomer check: what someone gets from `npm install onetimesecret-api`.
 //
-// `npm pack` the main package and this machine's platform package (npm/<platform>/ plus the built
-// binary, staged in a temp dir so no build artifact ever lands in the repo tree), install both
-// tarballs with one `npm install` into an empty temp project, then use the installed package from
+// `npm run pack:local` makes the main package's and this machine's platform package's tarballs
+// (npm/<platform>/ plus the built binary, staged outside the repo tree), then both are installed
+// with one `npm install` into an empty temp project, then use the installed package from
 // ESM, CJS, the `ots` bin and strict TypeScript (moduleResolution node16 and bundler), with
 // nothing from the repo but the TypeScript compiler and @types/node.
 //
-// The main package finds its binary the way it will after `napi prepublish`: the staged package.json
-// gets `optionalDependencies: { "onetimesecret-api-<platform>": "<version>" }` and binding.js
+// The main package finds its binary the way it will after `napi prepublish`: its package.json
+// has `optionalDependencies: { "onetimesecret-api-<platform>": "<version>" }` and binding.js
 // requires `onetimesecret-api-<platform>`.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -119,34 +119,14 @@ before(async () => {
   const dry = timed('pack --dry-run', () => ok(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT), 'npm pack --dry-run'))
   packedFiles = JSON.parse(dry.stdout)[0].files.map((f) => f.path).sort()
 
-  // 2. Stage and pack the main package, with the optionalDependencies `napi prepublish` writes.
-  const mainStage = join(tmp, 'stage-main')
-  for (const f of packedFiles) {
-    mkdirSync(dirname(join(mainStage, f)), { recursive: true })
-    cpSync(join(ROOT, f), join(mainStage, f))
-  }
-  const stagedPkg = JSON.parse(readFileSync(join(mainStage, 'package.json'), 'utf8'))
-  stagedPkg.optionalDependencies = { ...stagedPkg.optionalDependencies, [PLATFORM_PKG]: pkg.version }
-  writeFileSync(join(mainStage, 'package.json'), JSON.stringify(stagedPkg, null, 2) + '\n')
-
-  // 3. Stage and pack this platform's package: npm/<platform>/ plus the built binary.
-  const platStage = join(tmp, 'stage-platform')
-  cpSync(join(ROOT, 'npm', SUFFIX), platStage, { recursive: true })
-  cpSync(join(ROOT, BINARY), join(platStage, BINARY))
-
-  const tarballs = await timedAsync(
-    'pack',
-    Promise.all(
-      [mainStage, platStage].map(async (dir) => {
-        const r = ok(await runAsync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], dir, { shell: WIN }), `npm pack in ${dir}`)
-        const info = JSON.parse(r.stdout)[0]
-        return { file: join(tmp, info.filename), size: info.size, unpackedSize: info.unpackedSize, entries: info.entryCount }
-      }),
-    ),
-  )
+  // 2. The tarballs a release would publish, made by `npm run pack:local` (scripts/pack-local.mjs):
+  //    the main package with its optionalDependencies, and this platform's package with the binary.
+  const packed = await timedAsync('pack:local', runAsync(process.execPath, [join(ROOT, 'scripts', 'pack-local.mjs'), '--out', join(tmp, 'pack'), '--json'], ROOT))
+  ok(packed, 'npm run pack:local')
+  const files = JSON.parse(packed.stdout.trim().split('\n').pop())
+  const tarballs = [files.main, files.platform].map((file) => ({ file, size: statSync(file).size }))
   timings.mainTarballBytes = tarballs[0].size
   timings.platformTarballBytes = tarballs[1].size
-  timings.platformUnpackedBytes = tarballs[1].unpackedSize
 
   // 4. A fresh project; both tarballs in one install, offline (there is nothing to download).
   app = join(tmp, 'app')
