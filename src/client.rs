@@ -45,7 +45,8 @@ fn spawn<'env, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
 where
   F: Future<Output = ots_core::Result<Value>> + Send + 'static,
 {
-  env.spawn_future_with_callback(
+  crate::batch_settle::spawn_future_with_callback(
+    env,
     async move { Ok(fut.await.map(to_json_text)) },
     |env, result| match result {
       Ok(text) => json_parse(env, &text),

@@ -2,6 +2,7 @@
 //! wraps the embedded server. No HTTP, wire format or error mapping lives here.
 #![deny(clippy::all)]
 
+mod batch_settle;
 mod cancel;
 mod client;
 mod convert;
