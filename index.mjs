@@ -1,4 +1,8 @@
-import cjs from './index.js'
+// index.js through require, not `import cjs from './index.js'`: index.js marks itself __esModule,
+// and Bun then hands an ESM default import `exports.default` (the class) instead of the exports.
+import { createRequire } from 'node:module'
+
+const cjs = createRequire(import.meta.url)('./index.js')
 
 export const {
   OneTimeSecretApi,
