@@ -128,6 +128,22 @@ for (const row of ROWS) {
   })
 }
 
+test('an https url for a plain http port: a NetworkError saying so, not retried', async () => {
+  const srv = await recordingServer(ots)
+  try {
+    const url = srv.url.replace('http:', 'https:')
+    assert.equal(await nodeHttps(url), 'EPROTO')
+    const before = srv.connections()
+    const err = await client(url, { retries: 2 }).status().then(() => null, (e) => e)
+    assert.ok(err instanceof NetworkError, String(err))
+    assert.equal(err.message, 'Network request failed: 127.0.0.1 did not answer with TLS; if the server speaks plain HTTP, use an http:// url')
+    assert.equal(srv.connections(), before + 1)
+    assert.equal(srv.seen.length, 0)
+  } finally {
+    await srv.close()
+  }
+})
+
 test('a `ca` that is not PEM is an InputError from the constructor', () => {
   assert.throws(() => client('https://127.0.0.1:1', { ca: 'not a certificate' }), (e) => e.name === 'InputError')
 })

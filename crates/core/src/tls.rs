@@ -283,8 +283,15 @@ pub fn refusal(err: &reqwest::Error) -> Option<String> {
 
 fn describe(tls: &rustls::Error, host: &str, extra_problem: Option<&str>) -> String {
   const HOW: &str = "pass it as ca or in NODE_EXTRA_CA_CERTS";
-  let rustls::Error::InvalidCertificate(cert) = tls else {
-    return format!("the TLS handshake with {host} failed ({tls})");
+  let cert = match tls {
+    rustls::Error::InvalidCertificate(cert) => cert,
+    // What a plain HTTP server's answer to a TLS hello looks like to rustls.
+    rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => {
+      return format!(
+        "{host} did not answer with TLS; if the server speaks plain HTTP, use an http:// url"
+      );
+    }
+    _ => return format!("the TLS handshake with {host} failed ({tls})"),
   };
   let why = match cert {
     CertificateError::Other(o) if o.0.downcast_ref::<SelfSigned>().is_some() => {
@@ -409,6 +416,8 @@ mod tests {
     assert!(say(ca_as_leaf).ends_with("is a CA certificate, not a server certificate"));
     assert!(describe(&rustls::Error::DecryptError, "h", None)
       .starts_with("the TLS handshake with h failed"));
+    let not_tls = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+    assert!(describe(&not_tls, "h", None).starts_with("h did not answer with TLS"));
   }
 
   #[test]
