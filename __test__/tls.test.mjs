@@ -350,10 +350,12 @@ test('NODE_EXTRA_CA_CERTS naming a missing file: Node warns once at start-up, an
   try {
     const missing = path.join(os.tmpdir(), `ots-no-such-${process.pid}.pem`)
     const env = { NODE_EXTRA_CA_CERTS: missing }
-    const warning = `Warning: Ignoring extra certs from \`${missing}\`, load failed: error:80000002:system library::No such file or directory`
-    assert.deepEqual(await child('node', srv.url, env), { result: 'DEPTH_ZERO_SELF_SIGNED_CERT', warnings: [warning] })
+    const node = await child('node', srv.url, env)
+    assert.equal(node.result, 'DEPTH_ZERO_SELF_SIGNED_CERT')
+    assert.equal(node.warnings.length, 1)
+    assert.ok(node.warnings[0].startsWith(`Warning: Ignoring extra certs from \`${missing}\`, load failed: `), node.warnings[0])
     const { result, warnings } = await child('client', srv.url, env)
-    assert.deepEqual(warnings, [warning], 'the warning is printed once, as Node prints it')
+    assert.deepEqual(warnings, node.warnings, 'the warning is printed once, as Node prints it')
     assert.equal(result, `NetworkError: Network request failed: ${SELF_SIGNED_HINT}; NODE_EXTRA_CA_CERTS (${missing}) was ignored: it could not be read (No such file or directory (os error 2))`)
   } finally {
     await srv.close()
