@@ -136,6 +136,7 @@ before(async () => {
     node16: typecheck('node16', { module: 'node16', moduleResolution: 'node16' }, {
       'consumer.mts': TS_CONSUMER,
       'consumer.cts': TS_CJS_CONSUMER,
+      'readme-quick-start.mts': README_QUICK_START,
     }),
     bundler: typecheck('bundler', { module: 'esnext', moduleResolution: 'bundler' }, { 'consumer.ts': TS_CONSUMER }),
   }
@@ -233,6 +234,9 @@ test('the ots bin is installed and runs', () => {
   }
 })
 
+// README's Quick start, as written, must compile under strict.
+const README_QUICK_START = readFileSync(join(ROOT, 'README.md'), 'utf8').match(/## Quick start\n+```js\n([\s\S]*?)```/)[1]
+
 const TS_CONSUMER = `
 import Api, { OneTimeSecretApi, UnknownSecretError, type ApiResponseShare, type ApiOptions } from 'onetimesecret-api'
 import { startServer, type EmbeddedServer, type ServerOptions } from 'onetimesecret-api/testing'
@@ -296,7 +300,7 @@ function typecheck(name, compilerOptions, files) {
   return timedAsync(`tsc ${name}`, runAsync(process.execPath, [TSC, '--project', join(dir, 'tsconfig.json')], app))
 }
 
-test('TypeScript (strict, isolatedModules, moduleResolution node16): ESM and CJS consumers type-check', async () => {
+test('TypeScript (strict, isolatedModules, moduleResolution node16): ESM and CJS consumers and README\'s Quick start type-check', async () => {
   const r = await tscRuns.node16
   assert.equal(r.status, 0, `tsc (node16) failed:\n${r.stdout}${r.stderr}`)
 })

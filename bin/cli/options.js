@@ -117,25 +117,25 @@ const TTL_UNITS = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }
 function parseTtl(command, value) {
   const m = /^(\d+(?:\.\d+)?)([smhd]?)$/i.exec(value)
   const seconds = m ? Number(m[1]) * TTL_UNITS[m[2].toLowerCase()] : NaN
-  check(command, '--ttl', Number.isSafeInteger(seconds) && seconds > 0, 'whole seconds > 0, or a number with s, m, h or d (90m, 7d)', JSON.stringify(value))
+  check(command, '--ttl', Number.isSafeInteger(seconds) && seconds > 0, 'whole seconds > 0, or a number with s, m, h or d (90m, 7d)', value)
   return seconds
 }
 
 /** `--timeout`: seconds > 0, to whole milliseconds. */
 function parseTimeout(command, value) {
   const ms = /^\d+(\.\d{1,3})?$/.test(value) ? Math.round(Number(value) * 1000) : NaN
-  check(command, '--timeout', Number.isSafeInteger(ms) && ms > 0, 'a number of seconds > 0 (at most 3 decimals)', JSON.stringify(value))
+  check(command, '--timeout', Number.isSafeInteger(ms) && ms > 0, 'a number of seconds > 0 (at most 3 decimals)', value)
   return ms
 }
 
 function parsePort(command, value) {
   const port = /^\d+$/.test(value) ? Number(value) : NaN
-  check(command, '--port', Number.isInteger(port) && port <= 65535, 'a port number from 0 to 65535', JSON.stringify(value))
+  check(command, '--port', Number.isInteger(port) && port <= 65535, 'a port number from 0 to 65535', value)
   return port
 }
 
 function parseGeneration(command, value) {
-  check(command, '--generation', GENERATIONS.includes(value), `one of ${GENERATIONS.join(', ')}`, JSON.stringify(value))
+  check(command, '--generation', GENERATIONS.includes(value), `one of ${GENERATIONS.join(', ')}`, value)
   return value
 }
 
