@@ -250,8 +250,21 @@ impl ServerCertVerifier for Verifier {
 }
 
 /// An untrusted certificate whose issuer is its own subject, and what rustls said of it.
-#[derive(Debug)]
 struct SelfSigned(rustls::Error);
+
+/// rustls shows this error in `cause` through `Debug`: `SelfSigned(CaUsedAsEndEntity)`, not the
+/// nested wrappers of the error it replaces.
+impl std::fmt::Debug for SelfSigned {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match &self.0 {
+      rustls::Error::InvalidCertificate(CertificateError::Other(o)) => {
+        write!(f, "SelfSigned({:?})", o.0)
+      }
+      rustls::Error::InvalidCertificate(e) => write!(f, "SelfSigned({e:?})"),
+      e => write!(f, "SelfSigned({e:?})"),
+    }
+  }
+}
 
 impl std::fmt::Display for SelfSigned {
   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
