@@ -1,5 +1,5 @@
-// Every ```js block of README.md runs as written, against the embedded server; the demo prints
-// what the README says it prints. Two things differ from a user's machine, and only these:
+// Every ```js block of README.md runs as written, against the embedded server; so do the command
+// line's share/get lines, and the demo prints what the README says it prints. Two things differ from a user's machine, and only these:
 // - `from 'onetimesecret-api'` is pointed at a small module (written below) that re-exports the
 //   package with the default `url` set to the embedded server, since the README's examples talk to
 //   onetimesecret.com, which the tests must not reach; an explicit `url` still wins;
@@ -122,6 +122,24 @@ test('README: the receipt states the Quick start describes, on every generation'
     'v0.22': ['viewed', 'viewed', 'received'],
     'v0.26': ['new', 'new', 'received'],
   })
+})
+
+test('README: the command-line block shares from a pipe and reads the link back', async () => {
+  // Run by bash with `ots` on PATH and OTS_URL set to the embedded server; the placeholder link of
+  // the second line is replaced by the link the first printed. (`ots serve`: cli.test.mjs.)
+  const block = readme.slice(readme.indexOf('## Command line')).match(/```sh\n([\s\S]*?)```/)[1].split('\n')
+  const command = (prefix) => block.find((l) => l.startsWith(prefix)).replace(/\s+#.*$/, '')
+  const bin = join(dir, 'bin')
+  await run('mkdir', ['-p', bin])
+  await writeFile(join(bin, 'ots'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(root, 'bin', 'ots.js'))} "$@"\n`, { mode: 0o755 })
+  const shellEnv = { ...env, PATH: `${bin}:${process.env.PATH}`, OTS_URL: server.url, OTS_USERNAME: 'you@example.com' }
+  const shared = await run('bash', ['-c', command("echo 'the launch code' | ots share")], { env: shellEnv })
+  const link = shared.stdout.trim()
+  assert.match(link, new RegExp(`^${server.url}/secret/[0-9a-z]+$`))
+  const get = command('ots get ')
+  assert.ok(get.includes('https://onetimesecret.com/secret/<key>'))
+  const got = await run('bash', ['-c', get.replace('https://onetimesecret.com/secret/<key>', link)], { env: shellEnv })
+  assert.equal(got.stdout, 'the launch code\n')
 })
 
 test('README: npm run demo shares, reads once, and sees the secret gone', async () => {
