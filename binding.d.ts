@@ -36,21 +36,70 @@ export declare class EmbeddedServer {
 
 export declare class NativeClient {
   /** Throws an `InputError` for a bad configuration (the one place that throws: a constructor). */
-  constructor(username: unknown, password: unknown, options: unknown)
+  constructor(username: string | null, password: string | null, options?: ClientOptions | undefined | null)
   get url(): string
-  get apiVersion(): string
+  get apiVersion(): 'v1' | 'v2'
   get anonymous(): boolean
-  status(options: unknown, cancel?: CancelToken | undefined | null): Promise<boolean>
-  share(secret: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  generate(options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  retrieveSecret(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  retrieveMetadata(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  burn(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  recentMetadata(options: unknown, cancel?: CancelToken | undefined | null): Promise<any[]>
-  secretStatus(key: unknown, options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
-  serverInfo(options: unknown, cancel?: CancelToken | undefined | null): Promise<any>
+  status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
+  share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  retrieveSecret(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>[]>
+  secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+}
+
+/** `{ timeout }` of every call (the JS skin handles `signal`). */
+export interface CallOptions {
+  /** Milliseconds for this call, instead of the client's `timeout`. */
+  timeout?: number
+}
+
+/** `characterSets` of `generate`. */
+export interface CharacterSets {
+  uppercase?: boolean
+  lowercase?: boolean
+  numbers?: boolean
+  symbols?: boolean
+  excludeAmbiguous?: boolean
+}
+
+/** The constructor's options. */
+export interface ClientOptions {
+  url?: string
+  apiVersion?: string
+  region?: string
+  timeout?: number
+  connectTimeout?: number
+  retries?: number
+  retryDelay?: number
+  maxRetryDelay?: number
+  ca?: string
+  proxy?: string
+  shareDomain?: string
+  maxResponseBytes?: number
+}
+
+/** The options of `share` and `generate` (`length` and `characterSets` are generate's). */
+export interface CreateArgs {
+  passphrase?: string
+  /** Seconds. */
+  ttl?: number
+  recipient?: string
+  shareDomain?: string
+  length?: number
+  characterSets?: CharacterSets
+  timeout?: number
 }
 
 export declare function registerErrorFactory(factory: (code: string, message: string, details: Record<string, unknown>) => Error): void
+
+/** `{ passphrase, timeout }` of `retrieveSecret` and `burn`. */
+export interface SecretOptions {
+  passphrase?: string
+  timeout?: number
+}
 
 export declare function startServer(options?: import('./testing').ServerOptions): Promise<EmbeddedServer>

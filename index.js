@@ -58,26 +58,38 @@ function track(signal, token) {
   }
 }
 
-/** Calls `native[method](...args, token)`, honouring `options.signal`. Never throws. */
-function run(native, method, args, options) {
+/** What a value is, for messages (typeof, with null and array told apart); never its content. */
+function typeName(value) {
+  if (value === null) return 'null'
+  return Array.isArray(value) ? 'array' : typeof value
+}
+
+/**
+ * Starts `native[method](...args, token)`, honouring `options.signal`; returns its Promise. Throws
+ * for bad arguments (the native conversion throws an InputError built while the caller's frames
+ * are still on the stack); reading a hostile `signal` that throws is an InputError too, with what
+ * it threw as `cause`.
+ */
+function start(native, method, args, options) {
   let signal, token, cleanup
   try {
     signal = options !== null && typeof options === 'object' ? options.signal : undefined
     if (signal === undefined || signal === null) return native[method](...args, null)
-    // Reading a fake signal's properties may throw: that too becomes a rejection.
-    if (!isAbortSignal(signal)) return Promise.reject(new errors.InputError('Invalid signal: expected an AbortSignal'))
-    if (signal.aborted) return Promise.reject(abortError(signal))
+    if (!isAbortSignal(signal)) throw new errors.InputError(`signal: expected an AbortSignal, got ${typeName(signal)}`)
+    if (signal.aborted) throw abortError(signal)
     token = new CancelToken()
     cleanup = track(signal, token)
   } catch (err) {
-    return Promise.reject(err)
+    if (err instanceof errors.OneTimeSecretError) throw err
+    // A getter or method of a hostile signal threw.
+    throw new errors.InputError('signal: reading it threw (see cause)', { cause: err })
   }
   let promise
   try {
     promise = native[method](...args, token)
   } catch (err) {
     cleanup()
-    return Promise.reject(err)
+    throw err
   }
   return promise.then(
     (value) => {
@@ -103,6 +115,22 @@ function warnIfUnverified(native) {
   process.emitWarning(
     "Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification.",
   )
+}
+
+/**
+ * One call: never throws, always a Promise. An error that settles later was made on the JS thread
+ * with no caller on the stack, so its stack is taken again here, where V8 knows the awaiting
+ * callers (`at async <caller>`); only failures pay for it. Errors thrown synchronously (bad
+ * input) already carry the caller's frames and keep them.
+ */
+async function call(native, method, args, options) {
+  const promise = start(native, method, args, options)
+  try {
+    return await promise
+  } catch (err) {
+    if (err instanceof errors.OneTimeSecretError) Error.captureStackTrace(err, call)
+    throw err
+  }
 }
 
 class OneTimeSecretApi {
@@ -145,41 +173,41 @@ class OneTimeSecretApi {
   }
 
   status(options) {
-    return run(this.#native, 'status', [options], options)
+    return call(this.#native, 'status', [options], options)
   }
 
   share(secret, options) {
-    return run(this.#native, 'share', [secret, options], options)
+    return call(this.#native, 'share', [secret, options], options)
   }
 
   generate(options) {
-    return run(this.#native, 'generate', [options], options)
+    return call(this.#native, 'generate', [options], options)
   }
 
   retrieveSecret(secretKey, options) {
-    return run(this.#native, 'retrieveSecret', [secretKey, options], options)
+    return call(this.#native, 'retrieveSecret', [secretKey, options], options)
   }
 
   retrieveMetadata(metadataKey, options) {
-    return run(this.#native, 'retrieveMetadata', [metadataKey, options], options)
+    return call(this.#native, 'retrieveMetadata', [metadataKey, options], options)
   }
 
   burn(metadataKey, options) {
-    return run(this.#native, 'burn', [metadataKey, options], options)
+    return call(this.#native, 'burn', [metadataKey, options], options)
   }
 
   recentMetadata(options) {
-    return run(this.#native, 'recentMetadata', [options], options)
+    return call(this.#native, 'recentMetadata', [options], options)
   }
 
   /** API v2 only: a secret's state without revealing it. */
   secretStatus(secretKey, options) {
-    return run(this.#native, 'secretStatus', [secretKey, options], options)
+    return call(this.#native, 'secretStatus', [secretKey, options], options)
   }
 
   /** What the server is: `{ status, version, apiVersions }`. */
   serverInfo(options) {
-    return run(this.#native, 'serverInfo', [options], options)
+    return call(this.#native, 'serverInfo', [options], options)
   }
 
   toJSON() {

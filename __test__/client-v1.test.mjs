@@ -3,6 +3,7 @@
 // node:http / net servers of our own for answers an OTS server would not give (proxies, hangs).
 // Citations: "§x.y" = /work/shared/ots-api.md; "v0.12.1 #n" etc. = __test__/fixtures/ots-observed/.
 import assert from 'node:assert/strict'
+import util from 'node:util'
 import { after, before, describe, test } from 'node:test'
 
 import OneTimeSecretApi, {
@@ -75,6 +76,10 @@ describe('input errors reject and never throw; nothing is sent (§3.3, §2 "Keys
     })
     await rejectsWith(p, InputError, { message: 'No secret provided' })
     await rejectsWith(client.share(undefined, { ttl: 3600 }), InputError, { message: 'No secret provided' })
+    // 2.1.1 sent an empty secret and got the server's "You did not provide anything to share".
+    await rejectsWith(client.share(''), InputError, { message: 'No secret provided', status: undefined })
+    await rejectsWith(client.share(null), InputError, { message: 'No secret provided' })
+    await rejectsWith(client.share(42), InputError, { message: 'secret: expected a string, got number' })
     assert.equal(srv.requestCount(), before, 'no request reached the server')
   })
 
@@ -116,27 +121,124 @@ describe('input errors reject and never throw; nothing is sent (§3.3, §2 "Keys
     })
   }
 
-  test('methods never throw synchronously, even for wrong option types', async () => {
-    for (const call of [
-      () => client.status(42),
-      () => client.share('x', 'not options'),
-      () => client.generate(42),
-      () => client.retrieveSecret(42),
-      () => client.retrieveMetadata({}),
-      () => client.burn(null),
-      () => client.recentMetadata('x'),
+  test('methods never throw synchronously: wrong argument types reject with an InputError that says which', async () => {
+    const before = srv.requestCount()
+    for (const [call, message] of [
+      [() => client.status(42), 'options: expected an object, got number'],
+      [() => client.share('x', 'not options'), 'options: expected an object, got string'],
+      [() => client.generate(42), 'options: expected an object, got number'],
+      [() => client.retrieveSecret(42), 'Invalid key provided: [number]'],
+      [() => client.retrieveMetadata({}), 'Invalid key provided: [object]'],
+      [() => client.burn(null), 'Invalid key provided: null'],
+      [() => client.recentMetadata('x'), 'options: expected an object, got string'],
+      [() => client.status([]), 'options: expected an object, got array'],
     ]) {
       let p
       assert.doesNotThrow(() => {
         p = call()
       })
-      assert.ok(p instanceof Promise)
-      await p.then(
-        () => {},
-        (e) => assert.ok(e instanceof OneTimeSecretError, `${e && e.name}: ${e && e.message}`),
-      )
+      await rejectsWith(p, InputError, { message, status: undefined })
     }
+    assert.equal(srv.requestCount(), before, 'nothing was sent')
   })
+
+  // Every option is checked for type and range; nothing is coerced ("100" is not a number) and
+  // the message names the option, what it takes and what it got.
+  const badOptions = [
+    [{ timeout: '100' }, 'timeout: expected a number of milliseconds > 0, got string'],
+    [{ timeout: 0 }, 'timeout: expected a number of milliseconds > 0, got 0'],
+    [{ timeout: -5 }, 'timeout: expected a number of milliseconds > 0, got -5'],
+    [{ timeout: NaN }, 'timeout: expected a number of milliseconds > 0, got NaN'],
+    [{ timeout: Infinity }, 'timeout: expected a number of milliseconds > 0 (at most 2147483647), got Infinity'],
+    [{ connectTimeout: true }, 'connectTimeout: expected a number of milliseconds > 0, got boolean'],
+    [{ retries: 1.5 }, 'retries: expected an integer from 0 to 10, got 1.5'],
+    [{ retries: '2' }, 'retries: expected an integer from 0 to 10, got string'],
+    [{ retries: 11 }, 'retries: expected an integer from 0 to 10 (at most 10), got 11'],
+    [{ retryDelay: -1 }, 'retryDelay: expected a number of milliseconds >= 0, got -1'],
+    [{ maxRetryDelay: {} }, 'maxRetryDelay: expected a number of milliseconds >= 0, got object'],
+    [{ maxResponseBytes: 0.5 }, 'maxResponseBytes: expected an integer number of bytes > 0, got 0.5'],
+    [{ url: 42 }, 'url: expected a string, got number'],
+    [{ apiVersion: 2 }, 'apiVersion: expected a string, got number'],
+    [{ region: ['eu'] }, 'region: expected a string, got array'],
+    [{ ca: Buffer.from('x') }, 'ca: expected a string, got object'],
+    [{ proxy: 1 }, 'proxy: expected a string, got number'],
+    [{ shareDomain: false }, 'shareDomain: expected a string, got boolean'],
+  ]
+  for (const [options, message] of badOptions) {
+    test(`new OneTimeSecretApi(u, p, ${util.inspect(options)}) throws InputError "${message}"`, () => {
+      throwsWith(() => new OneTimeSecretApi('me@example.com', 'token', { url: srv.url, ...options }), InputError, { message })
+    })
+  }
+
+  test('options that are not an object are refused', () => {
+    throwsWith(() => new OneTimeSecretApi('u', 'p', 'https://example.com'), InputError, {
+      message: 'options: expected an object, got string',
+    })
+  })
+
+  test('an option whose getter throws (or a revoked Proxy) is an InputError with what was thrown as cause', async () => {
+    const before = srv.requestCount()
+    const boom = new RangeError('from a getter')
+    const getter = (name) => Object.defineProperty({}, name, { enumerable: true, get: () => { throw boom } })
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    for (const [call, message, cause] of [
+      [() => client.status(getter('timeout')), 'timeout: reading it threw (see cause)', boom],
+      [() => client.share('x', getter('passphrase')), 'passphrase: reading it threw (see cause)', boom],
+      [() => client.generate({ characterSets: getter('symbols') }), 'characterSets.symbols: reading it threw (see cause)', boom],
+      [() => client.status(getter('signal')), 'signal: reading it threw (see cause)', boom],
+      [() => client.status(proxy), 'signal: reading it threw (see cause)', TypeError],
+      [() => client.share(proxy), 'secret: expected a string, got object', undefined],
+    ]) {
+      const e = await rejectsWith(call(), InputError, { message })
+      if (cause === undefined) assert.equal(e.cause, undefined)
+      else if (typeof cause === 'function') assert.ok(e.cause instanceof cause, `cause: ${e.cause}`)
+      else assert.equal(e.cause, cause)
+    }
+    throwsWith(() => new OneTimeSecretApi('u', 'p', proxy), InputError, { message: 'url: reading it threw (see cause)' })
+    throwsWith(() => new OneTimeSecretApi('u', 'p', getter('retries')), InputError, { message: 'retries: reading it threw (see cause)' })
+    assert.equal(srv.requestCount(), before, 'nothing was sent')
+  })
+
+  test('rejections keep the caller: `at async <caller>` for awaited calls, the call site for bad input', async () => {
+    const { secret_key } = await client.share('once')
+    async function readTheSecretTwice() {
+      await client.retrieveSecret(secret_key)
+      await client.retrieveSecret(secret_key)
+    }
+    const gone = await readTheSecretTwice().then(() => assert.fail('resolved'), (e) => e)
+    assert.ok(gone instanceof UnknownSecretError)
+    assert.match(gone.stack, /^UnknownSecretError: Unknown secret\n/)
+    assert.match(gone.stack, /\n +at async readTheSecretTwice \(/, gone.stack)
+    function passAShortKey() {
+      return client.retrieveSecret('short')
+    }
+    const bad = await passAShortKey().then(() => assert.fail('resolved'), (e) => e)
+    assert.match(bad.stack, /\n +at passAShortKey \(/, bad.stack)
+  })
+
+  test('per-call options are checked the same way, and nothing is sent', async () => {
+    const before = srv.requestCount()
+    for (const [call, message] of [
+      [() => client.status({ timeout: 0 }), 'timeout: expected a number of milliseconds > 0, got 0'],
+      [() => client.status({ timeout: 'soon' }), 'timeout: expected a number of milliseconds > 0, got string'],
+      [() => client.share('x', { ttl: 'abc' }), 'ttl: expected an integer number of seconds > 0, got string'],
+      [() => client.share('x', { ttl: '3600' }), 'ttl: expected an integer number of seconds > 0, got string'],
+      [() => client.share('x', { ttl: 1.5 }), 'ttl: expected an integer number of seconds > 0, got 1.5'],
+      [() => client.share('x', { ttl: 1n }), 'ttl: expected an integer number of seconds > 0, got bigint'],
+      [() => client.share('x', { passphrase: 1234 }), 'passphrase: expected a string, got number'],
+      [() => client.share('x', { recipient: {} }), 'recipient: expected a string, got object'],
+      [() => client.generate({ length: 0 }), 'length: expected an integer from 1 to 1024, got 0'],
+      [() => client.generate({ characterSets: [] }), 'characterSets: expected an object, got array'],
+      [() => client.generate({ characterSets: { numbers: 'yes' } }), 'characterSets.numbers: expected a boolean, got string'],
+      [() => client.retrieveSecret('k'.repeat(31), { passphrase: null, timeout: -1 }), 'timeout: expected a number of milliseconds > 0, got -1'],
+      [() => client.burn('k'.repeat(31), { passphrase: 7 }), 'passphrase: expected a string, got number'],
+    ]) {
+      await rejectsWith(call(), InputError, { message, status: undefined })
+    }
+    assert.equal(srv.requestCount(), before, 'nothing was sent')
+  })
+
 })
 
 for (const generation of GENERATIONS) {
@@ -286,13 +388,13 @@ for (const generation of GENERATIONS) {
     })
 
     test('any other server message -> ApiError url="…", status=404, message="<server text>" (§3.5 FormError)', async () => {
-      // Empty secret: "You did not provide anything to share" (v0.12.1 #18, v0.22.11 #18).
-      const e = await rejectsWith(client.share(''), ApiError, {
-        message: `url="${srv.url}/api/v1/share", status=404, message="You did not provide anything to share"`,
+      // A recipient that is not an email address: the server's own FormError text.
+      const e = await rejectsWith(client.share('x', { recipient: 'nobody' }), ApiError, {
+        message: `url="${srv.url}/api/v1/share", status=404, message="Undeliverable email address: nobody"`,
         status: 404,
         code: 'ERR_OTS_API',
       })
-      assert.equal(e.serverMessage, 'You did not provide anything to share')
+      assert.equal(e.serverMessage, 'Undeliverable email address: nobody')
     })
 
     test('a 500 -> InternalServerError url="…", status=500, message="Internal Server Error"', async () => {

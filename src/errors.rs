@@ -7,8 +7,11 @@
 //! that code from `error-kinds.json`, the one table of error kinds (the test below checks that every
 //! `ErrorKind` has a row and every row but the base class has an `ErrorKind`).
 
-use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, Unknown};
+use napi::bindgen_prelude::{
+  FnArgs, FromNapiValue, Function, FunctionRef, JsObjectValue, Object, Unknown,
+};
 use napi::{Env, Status};
+use napi::{Property, PropertyAttributes};
 use napi_derive::napi;
 use serde_json::{json, Map, Value};
 
@@ -50,7 +53,13 @@ fn details(err: &ots_core::Error) -> Value {
 
 /// The JS error object for `err`, wrapped so napi throws or rejects with it.
 pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
-  match build(env, &err) {
+  to_js_caused_by(env, err, None)
+}
+
+/// Like [`to_js`], with a JS value as the error's `cause` (an exception thrown while an argument
+/// was read), defined as `Error` defines it: own, non-enumerable.
+pub fn to_js_caused_by(env: &Env, err: ots_core::Error, cause: Option<Unknown<'_>>) -> napi::Error {
+  match build(env, &err, cause) {
     Ok(e) => e,
     // No factory registered (the binding was loaded without index.js) or it threw: still a clear error.
     Err(_) => napi::Error::new(
@@ -60,7 +69,11 @@ pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
   }
 }
 
-fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
+fn build(
+  env: &Env,
+  err: &ots_core::Error,
+  cause: Option<Unknown<'_>>,
+) -> napi::Result<napi::Error> {
   let factory = env
     .get_instance_data::<ErrorFactory>()?
     .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
@@ -70,6 +83,13 @@ fn build(env: &Env, err: &ots_core::Error) -> napi::Result<napi::Error> {
     err.message.clone(),
     details(err),
   )))?;
+  if let Some(cause) = cause {
+    let mut o = Object::from_unknown(obj)?;
+    o.define_properties(&[Property::new()
+      .with_utf8_name("cause")?
+      .with_value(&cause)
+      .with_property_attributes(PropertyAttributes::Writable | PropertyAttributes::Configurable)])?;
+  }
   Ok(napi::Error::from(obj))
 }
 

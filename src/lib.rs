@@ -5,8 +5,9 @@
 mod batch_settle;
 mod cancel;
 mod client;
-mod convert;
 mod errors;
+mod options;
+mod settle;
 mod testing;
 
 pub use cancel::CancelToken;
