@@ -35,11 +35,6 @@ export declare class EmbeddedServer {
 }
 
 export declare class NativeClient {
-  /** Throws an `InputError` for a bad configuration (the one place that throws: a constructor). */
-  constructor(username: string | null, password: string | null, options?: ClientOptions | undefined | null)
-  get url(): string
-  get apiVersion(): 'v1' | 'v2'
-  get anonymous(): boolean
   status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
   share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
@@ -49,21 +44,17 @@ export declare class NativeClient {
   recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>[]>
   secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  /** Throws an `InputError` for a bad configuration (the one place that throws: a constructor). */
+  constructor(username: string | null, password: string | null, options?: ClientOptions | undefined | null)
+  get url(): string
+  get apiVersion(): 'v1' | 'v2'
+  get anonymous(): boolean
 }
 
 /** `{ timeout }` of every call (the JS skin handles `signal`). */
 export interface CallOptions {
   /** Milliseconds for this call, instead of the client's `timeout`. */
   timeout?: number
-}
-
-/** `characterSets` of `generate`. */
-export interface CharacterSets {
-  uppercase?: boolean
-  lowercase?: boolean
-  numbers?: boolean
-  symbols?: boolean
-  excludeAmbiguous?: boolean
 }
 
 /** The constructor's options. */
@@ -90,7 +81,7 @@ export interface CreateArgs {
   recipient?: string
   shareDomain?: string
   length?: number
-  characterSets?: CharacterSets
+  characterSets?: { uppercase?: boolean; lowercase?: boolean; numbers?: boolean; symbols?: boolean; excludeAmbiguous?: boolean }
   timeout?: number
 }
 

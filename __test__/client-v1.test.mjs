@@ -510,25 +510,26 @@ describe('broken and missing answers (own node:http / net servers)', () => {
     await rejectsWith(clientFor(url, { retries: 1, retryDelay: 1 }).share('x'), NetworkError, { status: undefined })
   })
 
-  test('a server that accepts and never answers -> TimeoutError after the client timeout (200 ms)', async () => {
+  // No upper bound on elapsed time (a busy machine is slow, not wrong); a test that never settles
+  // is stopped by its `timeout`, which is only a hang detector.
+  test('a server that accepts and never answers -> TimeoutError after the client timeout (200 ms)', { timeout: 60_000 }, async () => {
     const silent = await startSilentServer()
     servers.push(silent)
-    const started = Date.now()
+    const started = performance.now()
     await rejectsWith(clientFor(silent.url, { timeout: 200, retries: 0 }).share('x'), TimeoutError, {
       code: 'ERR_OTS_TIMEOUT',
       status: undefined,
     })
-    const elapsed = Date.now() - started
-    assert.ok(elapsed >= 150, `waited for the timeout (${elapsed} ms)`)
-    assert.ok(elapsed < 5000, `gave up promptly (${elapsed} ms)`)
+    const elapsed = performance.now() - started
+    assert.ok(elapsed >= 190, `waited for the timeout (${elapsed} ms)`)
     assert.ok(silent.connections >= 1, 'the connection was made: the wait was for the answer')
   })
 
-  test('a per-call timeout overrides the client timeout', async () => {
+  test('a per-call timeout overrides the client timeout', { timeout: 60_000 }, async () => {
     const silent = await startSilentServer()
     servers.push(silent)
-    const started = Date.now()
-    await rejectsWith(clientFor(silent.url, { retries: 0 }).status({ timeout: 200 }), TimeoutError, {})
-    assert.ok(Date.now() - started < 5000)
+    // The client's own timeout (120 s) is longer than this test may run: only the per-call one can fire.
+    await rejectsWith(clientFor(silent.url, { retries: 0, timeout: 120_000 }).status({ timeout: 200 }), TimeoutError, {})
+    assert.ok(silent.connections >= 1)
   })
 })

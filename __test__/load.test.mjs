@@ -32,7 +32,10 @@ test('10,000 calls with 1,000 in flight all settle with the right result', async
   assert.equal(server.requestCount() - before, 12_500)
 })
 
-test('the process exits promptly once the last call settles (pooled connections keep nothing alive)', async () => {
+// The child exits on its own (no process.exit): if a pooled connection or a pending native task
+// kept Node alive, it would not exit until the pool's idle timeout (30 s), and the test's timeout,
+// a hang detector well below that, fails it. No elapsed time is measured.
+test('the process exits on its own once the last call settles (pooled connections keep nothing alive)', { timeout: 20_000 }, async () => {
   // The server lives here; the child only holds client connections (keep-alive, pooled).
   const srv = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json')
@@ -50,7 +53,7 @@ test('the process exits promptly once the last call settles (pooled connections 
       t.status().catch((e) => e.name),
       c.status({ signal: new AbortController().signal }),
     ]).then((r) => {
-      process.stdout.write('SETTLED ' + Date.now() + ' ' + r.filter((v) => v === true).length + '\\n')
+      process.stdout.write('SETTLED ' + r.filter((v) => v === true).length + '\\n')
     })
   `
   try {
@@ -58,13 +61,10 @@ test('the process exits promptly once the last call settles (pooled connections 
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     const [code] = await once(child, 'exit')
-    const exitedAt = Date.now()
     assert.equal(code, 0)
-    const m = /SETTLED (\d+) (\d+)/.exec(out)
+    const m = /SETTLED (\d+)/.exec(out)
     assert.ok(m, out)
-    assert.equal(Number(m[2]), 201)
-    const lag = exitedAt - Number(m[1])
-    assert.ok(lag < 1000, `exited ${lag} ms after the last call settled`)
+    assert.equal(Number(m[1]), 201)
   } finally {
     srv.closeAllConnections()
     srv.close()

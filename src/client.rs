@@ -1,7 +1,7 @@
-//! `NativeClient`: the native half of `OneTimeSecretApi`. Arguments arrive as the typed values of
-//! `options.rs` (a bad one throws an `InputError`, which the JS skin turns into a rejection); each
-//! method starts its core call on the tokio runtime through one generic path (`settle::spawn`) and
-//! returns a Promise.
+//! `NativeClient`: the native half of `OneTimeSecretApi`: its configuration, getters and the one
+//! call path every call takes (`run`, then `settle::spawn`). The calls themselves are `calls.rs`.
+//! Arguments arrive as the typed values of `options.rs` (a bad one throws an `InputError`, which
+//! the JS skin turns into a rejection).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -10,16 +10,12 @@ use napi::bindgen_prelude::{FromNapiValue, Unknown};
 use napi::Env;
 use napi_derive::napi;
 use ots_core::config::{normalise_base_url, ApiVersion, ClientConfig, Credentials, Region};
-use ots_core::wire::ShareParams;
 use ots_core::{Client, Error};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use crate::cancel::CancelToken;
-use crate::options::{
-  self, Bad, CallOptions, ClientOptions, CreateArgs, Key, Res, Secret, SecretOptions,
-};
+use crate::options::{self, Bad, ClientOptions, Res};
 use crate::settle::{self, JsPromise};
 
 #[napi]
@@ -144,127 +140,11 @@ impl NativeClient {
   pub fn anonymous(&self) -> bool {
     self.inner.is_anonymous()
   }
-
-  #[napi(ts_return_type = "Promise<boolean>")]
-  pub fn status<'env>(
-    &self,
-    env: &'env Env,
-    options: Option<CallOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let call = CallOptions::to_core(options.as_ref(), cancel);
-    self.run(env, |c| async move { c.status(&call).await })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn share<'env>(
-    &self,
-    env: &'env Env,
-    #[napi(ts_arg_type = "string")] secret: Secret,
-    options: Option<CreateArgs>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let (options, call) = CreateArgs::split(options, cancel);
-    let params = ShareParams {
-      secret: secret.0,
-      options,
-    };
-    self.run(env, |c| async move { c.share(params, &call).await })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn generate<'env>(
-    &self,
-    env: &'env Env,
-    options: Option<CreateArgs>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let (options, call) = CreateArgs::split(options, cancel);
-    self.run(env, |c| async move { c.generate(options, &call).await })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn retrieve_secret<'env>(
-    &self,
-    env: &'env Env,
-    #[napi(ts_arg_type = "string")] key: Key,
-    options: Option<SecretOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let (passphrase, call) = SecretOptions::split(options, cancel);
-    self.run(env, |c| async move {
-      c.retrieve_secret(&key.0, passphrase, &call).await
-    })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn retrieve_metadata<'env>(
-    &self,
-    env: &'env Env,
-    #[napi(ts_arg_type = "string")] key: Key,
-    options: Option<CallOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let call = CallOptions::to_core(options.as_ref(), cancel);
-    self.run(
-      env,
-      |c| async move { c.retrieve_metadata(&key.0, &call).await },
-    )
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn burn<'env>(
-    &self,
-    env: &'env Env,
-    #[napi(ts_arg_type = "string")] key: Key,
-    options: Option<SecretOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let (passphrase, call) = SecretOptions::split(options, cancel);
-    self.run(
-      env,
-      |c| async move { c.burn(&key.0, passphrase, &call).await },
-    )
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>[]>")]
-  pub fn recent_metadata<'env>(
-    &self,
-    env: &'env Env,
-    options: Option<CallOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let call = CallOptions::to_core(options.as_ref(), cancel);
-    self.run(env, |c| async move { c.recent_metadata(&call).await })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn secret_status<'env>(
-    &self,
-    env: &'env Env,
-    #[napi(ts_arg_type = "string")] key: Key,
-    options: Option<CallOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let call = CallOptions::to_core(options.as_ref(), cancel);
-    self.run(env, |c| async move { c.secret_status(&key.0, &call).await })
-  }
-
-  #[napi(ts_return_type = "Promise<Record<string, unknown>>")]
-  pub fn server_info<'env>(
-    &self,
-    env: &'env Env,
-    options: Option<CallOptions>,
-    cancel: Option<&CancelToken>,
-  ) -> napi::Result<JsPromise<'env>> {
-    let call = CallOptions::to_core(options.as_ref(), cancel);
-    self.run(env, |c| async move { c.server_info(&call).await })
-  }
 }
 
 impl NativeClient {
   /// The one call path: runs the core call `f` makes on the runtime and settles its Promise.
-  fn run<'env, F, Fut>(&self, env: &'env Env, f: F) -> napi::Result<JsPromise<'env>>
+  pub(crate) fn run<'env, F, Fut>(&self, env: &'env Env, f: F) -> napi::Result<JsPromise<'env>>
   where
     F: FnOnce(Arc<Client>) -> Fut,
     Fut: Future<Output = ots_core::Result<Value>> + Send + 'static,

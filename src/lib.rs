@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 mod batch_settle;
+mod calls;
 mod cancel;
 mod client;
 mod errors;

@@ -408,16 +408,6 @@ from_js!(SecretOptions, |v| {
   })
 });
 
-/// `characterSets` of `generate`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct CharacterSets {
-  pub uppercase: Option<bool>,
-  pub lowercase: Option<bool>,
-  pub numbers: Option<bool>,
-  pub symbols: Option<bool>,
-  pub exclude_ambiguous: Option<bool>,
-}
-
 /// The options of `share` and `generate` (`length` and `characterSets` are generate's).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CreateArgs {
@@ -430,7 +420,10 @@ pub struct CreateArgs {
   pub share_domain: Option<String>,
   #[napi(ts_type = "number")]
   pub length: Option<u64>,
-  pub character_sets: Option<CharacterSets>,
+  #[napi(
+    ts_type = "{ uppercase?: boolean; lowercase?: boolean; numbers?: boolean; symbols?: boolean; excludeAmbiguous?: boolean }"
+  )]
+  pub character_sets: Option<CoreCharacterSets>,
   #[napi(ts_type = "number")]
   pub timeout: Option<Duration>,
 }
@@ -439,7 +432,7 @@ from_js!(CreateArgs, |v| {
   let b = Bag::new(v, "options")?;
   let character_sets = match b.nested("characterSets")? {
     None => None,
-    Some(s) => Some(CharacterSets {
+    Some(s) => Some(CoreCharacterSets {
       uppercase: s.boolean("uppercase")?,
       lowercase: s.boolean("lowercase")?,
       numbers: s.boolean("numbers")?,
@@ -474,13 +467,7 @@ impl CreateArgs {
       recipient: a.recipient,
       share_domain: a.share_domain,
       length: a.length.map(|l| l as u32),
-      character_sets: a.character_sets.map(|s| CoreCharacterSets {
-        uppercase: s.uppercase,
-        lowercase: s.lowercase,
-        numbers: s.numbers,
-        symbols: s.symbols,
-        exclude_ambiguous: s.exclude_ambiguous,
-      }),
+      character_sets: a.character_sets,
     };
     (create, CallOptions::to_core(Some(&call), cancel))
   }

@@ -5,6 +5,7 @@ import http from 'node:http'
 import net from 'node:net'
 
 import { OneTimeSecretError } from '../../index.mjs'
+import { closedPort } from './reliability-common.mjs'
 
 /**
  * Asserts that `promise` rejects with an instance of `Class`, and checks `name`, `code`, `status` and
@@ -123,13 +124,9 @@ export async function startSilentServer() {
   }
 }
 
-/** A loopback URL where nothing listens (a port that was just bound and released). */
+/** A loopback URL where nothing listens (see closedPort: no port-reuse race). */
 export async function refusedUrl() {
-  const server = net.createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return `http://127.0.0.1:${port}`
+  return `http://127.0.0.1:${await closedPort()}`
 }
 
 /** Keys as each generation issues them (ots-api.md §2 "Keys"): lowercase base36. */

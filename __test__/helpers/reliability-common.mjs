@@ -164,15 +164,25 @@ export async function rawServer(onRequest) {
   }
 }
 
-/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+/**
+ * A port on 127.0.0.1 that nothing listens on. It is taken below the range the kernel hands out
+ * for `listen(0)` and outgoing connections (Linux: from 32768; macOS: from 49152), so no other test
+ * running at the same time can be given it between this check and its use (the port-reuse race a
+ * port bound with `listen(0)` and released has). Checked free by binding it once.
+ */
 export async function closedPort() {
-  const s = net.createServer()
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const { port } = s.address()
-  s.close()
-  await once(s, 'close')
-  return port
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000)
+    const s = net.createServer()
+    const bound = await new Promise((resolve) => {
+      s.once('error', () => resolve(false))
+      s.listen(port, '127.0.0.1', () => resolve(true))
+    })
+    if (!bound) continue
+    s.close()
+    await once(s, 'close')
+    return port
+  }
 }
 
 export function jsonResponse(status, body, extra = '') {

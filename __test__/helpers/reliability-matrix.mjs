@@ -80,10 +80,19 @@ function routeRegex(route) {
  * Runs the matrix. `server`: a running embedded server (started with USERNAME / TOKEN_MARK).
  * `log`: an ErrorLog every error goes into. Returns one row per cell.
  */
+/**
+ * Only the faults that expect a TimeoutError run with the short `timeoutMs`; every other cell gets
+ * a timeout a loaded machine cannot run into (before, an endless body could time out before the
+ * client had read `maxResponseBytes` of it on a busy machine, and the class was wrong).
+ */
+const PATIENT_MS = 20_000
+/** A call that has not settled after this long hangs. */
+const HANG_MS = 60_000
+
 export async function runFaultMatrix({ server, timeoutMs = 800, log, faults = FAULTS, calls = CALLS }) {
   server.clearFaults()
   server.setRateLimit(null)
-  const opts = { timeout: timeoutMs, retries: RETRIES, retryDelay: 5, maxRetryDelay: 20, maxResponseBytes: MAX_BODY }
+  const opts = { retries: RETRIES, retryDelay: 5, maxRetryDelay: 20, maxResponseBytes: MAX_BODY }
   const setup = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url: server.url })
   const rows = []
   for (const fault of faults) {
@@ -101,8 +110,9 @@ export async function runFaultMatrix({ server, timeoutMs = 800, log, faults = FA
       const spec = typeof fault.server === 'function' ? fault.server(timeoutMs) : fault.server
       for (const call of calls) server.setFault({ ...spec, route: call.route })
     }
-    const v1 = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, ...opts })
-    const v2 = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, apiVersion: 'v2', ...opts })
+    const timeout = fault.cls === 'TimeoutError' ? timeoutMs : PATIENT_MS
+    const v1 = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, timeout, ...opts })
+    const v2 = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, timeout, apiVersion: 'v2', ...opts })
     const before = server.requestCounts()
     const results = await Promise.all(
       calls.map((call) => settle(call.invoke(call.v2 ? v2 : v1, keys[call.name] || a, undefined))),
@@ -121,8 +131,9 @@ export async function runFaultMatrix({ server, timeoutMs = 800, log, faults = FA
       const problems = []
       if (got !== fault.cls) problems.push(`expected ${fault.cls}, got ${got}${r.ok ? '' : `: ${r.error?.message}`}`)
       if (expectedSends !== null && sends !== expectedSends) problems.push(`sent ${sends} times, expected ${expectedSends}`)
-      // Generous slack for loaded CI machines; the hang detector is the point.
-      if (r.ms > timeoutMs + 1500) problems.push(`settled after ${Math.round(r.ms)} ms (timeout ${timeoutMs} ms)`)
+      // A hang detector, not a timing check: every cell settles (the deadline itself is tested in
+      // Rust); elapsed time is only reported.
+      if (r.ms > HANG_MS) problems.push(`settled after ${Math.round(r.ms)} ms (timeout ${timeoutMs} ms)`)
       rows.push({
         fault: fault.name,
         call: call.name,
@@ -133,7 +144,7 @@ export async function runFaultMatrix({ server, timeoutMs = 800, log, faults = FA
         sends,
         expectedSends,
         duplicate: call.destructive && sends !== null && sends > 1,
-        hang: r.ms > timeoutMs + 1500,
+        hang: r.ms > HANG_MS,
         problems,
       })
     })

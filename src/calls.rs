@@ -1,0 +1,83 @@
+//! The nine calls of `NativeClient`, one row each: the JS arguments (typed, `options.rs`; every
+//! call also takes the cancel token last), the TS type of the answer, how the arguments become the
+//! core's, and the core call. The macro writes each row as an ordinary `#[napi]` method (so napi-rs
+//! declares it in binding.d.ts; doc comments do not survive the macro, hence plain comments) that runs through `NativeClient::run`, the one call path.
+
+use napi::Env;
+use napi_derive::napi;
+use ots_core::wire::ShareParams;
+
+use crate::cancel::CancelToken;
+use crate::client::NativeClient;
+use crate::options::{CallOptions, CreateArgs, Key, Secret, SecretOptions};
+use crate::settle::JsPromise;
+
+macro_rules! calls {
+  ($cancel:ident; $(
+    $name:ident($($params:tt)*) -> $ts:literal { $($prep:tt)* } |$c:ident| $call:expr;
+  )*) => {
+    #[napi]
+    impl NativeClient {
+      $(
+        #[napi(ts_return_type = $ts)]
+        pub fn $name<'env>(
+          &self,
+          env: &'env Env,
+          $($params)*
+          $cancel: Option<&CancelToken>,
+        ) -> napi::Result<JsPromise<'env>> {
+          $($prep)*
+          self.run(env, move |$c| async move { $call.await })
+        }
+      )*
+    }
+  };
+}
+
+calls! {
+  cancel;
+  // `true` when the server says "nominal".
+  status(options: Option<CallOptions>,) -> "Promise<boolean>" {
+    let call = CallOptions::to_core(options.as_ref(), cancel);
+  } |c| c.status(&call);
+
+  share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<CreateArgs>,)
+    -> "Promise<Record<string, unknown>>" {
+    let (options, call) = CreateArgs::split(options, cancel);
+    let params = ShareParams { secret: secret.0, options };
+  } |c| c.share(params, &call);
+
+  generate(options: Option<CreateArgs>,) -> "Promise<Record<string, unknown>>" {
+    let (options, call) = CreateArgs::split(options, cancel);
+  } |c| c.generate(options, &call);
+
+  retrieve_secret(#[napi(ts_arg_type = "string")] key: Key, options: Option<SecretOptions>,)
+    -> "Promise<Record<string, unknown>>" {
+    let (passphrase, call) = SecretOptions::split(options, cancel);
+  } |c| c.retrieve_secret(&key.0, passphrase, &call);
+
+  retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
+    -> "Promise<Record<string, unknown>>" {
+    let call = CallOptions::to_core(options.as_ref(), cancel);
+  } |c| c.retrieve_metadata(&key.0, &call);
+
+  burn(#[napi(ts_arg_type = "string")] key: Key, options: Option<SecretOptions>,)
+    -> "Promise<Record<string, unknown>>" {
+    let (passphrase, call) = SecretOptions::split(options, cancel);
+  } |c| c.burn(&key.0, passphrase, &call);
+
+  recent_metadata(options: Option<CallOptions>,) -> "Promise<Record<string, unknown>[]>" {
+    let call = CallOptions::to_core(options.as_ref(), cancel);
+  } |c| c.recent_metadata(&call);
+
+  // API v2: a secret's state without revealing it.
+  secret_status(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
+    -> "Promise<Record<string, unknown>>" {
+    let call = CallOptions::to_core(options.as_ref(), cancel);
+  } |c| c.secret_status(&key.0, &call);
+
+  // `{ status, version, apiVersions }`.
+  server_info(options: Option<CallOptions>,) -> "Promise<Record<string, unknown>>" {
+    let call = CallOptions::to_core(options.as_ref(), cancel);
+  } |c| c.server_info(&call);
+}
