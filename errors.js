@@ -28,6 +28,9 @@ class OneTimeSecretError extends Error {
       if (details.intendedStatus !== undefined) this.intendedStatus = details.intendedStatus
       if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage
       if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter
+      // v2 generate that created a secret but could not read its value: its keys, to burn it.
+      if (details.metadata_key !== undefined) this.metadata_key = details.metadata_key
+      if (details.secret_key !== undefined) this.secret_key = details.secret_key
     }
   }
 }

@@ -48,6 +48,14 @@ fn details(err: &ots_core::Error) -> Value {
   if let Some(c) = &err.cause {
     d.insert("cause".into(), json!(c));
   }
+  // v2 `generate` that created a secret but could not read its value: the caller's own keys, so
+  // it can burn the secret.
+  if let Some(c) = &err.created {
+    d.insert("metadata_key".into(), json!(c.metadata_key));
+    if let Some(k) = &c.secret_key {
+      d.insert("secret_key".into(), json!(k));
+    }
+  }
   Value::Object(d)
 }
 

@@ -1,12 +1,13 @@
-//! The calls. Each builds its request with [`crate::wire`], sends it with [`Transport`], and parses
-//! the answer with the same module, so the wire format stays in one place.
+//! The calls. Each fixes its deadline once on entry ([`CallOptions::started`]), builds its
+//! requests with [`crate::wire`], sends them with [`Transport`] under that one deadline, and parses
+//! each answer with the parser its request carries, so the wire format stays in one place.
 
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::config::{ApiVersion, ClientConfig};
-use crate::error::{Error, ErrorKind, Result};
-use crate::key::validate_key;
+use crate::error::{CreatedSecret, Error, ErrorKind, Result};
+use crate::key::{is_valid_key, validate_key};
 pub use crate::transport::CallOptions;
 use crate::transport::Transport;
 use crate::wire::{self, v1, v2, Context, CreateOptions, Op, RequestSpec, ShareParams};
@@ -50,12 +51,14 @@ impl Client {
     }
   }
 
+  /// The call's options with its deadline fixed: every public call starts with this.
+  fn start(&self, call: &CallOptions) -> CallOptions {
+    call.started(self.transport.timeout())
+  }
+
   async fn call(&self, req: RequestSpec, call: &CallOptions) -> Result<Value> {
     let resp = self.transport.send(&req, call).await?;
-    match self.version {
-      ApiVersion::V1 => v1::parse(req.op, &self.ctx(), &resp),
-      ApiVersion::V2 => v2::parse(req.op, &self.ctx(), &resp),
-    }
+    (req.parse)(req.op, &self.ctx(), &resp)
   }
 
   fn require_account(&self, op: Op) -> Result<()> {
@@ -73,6 +76,7 @@ impl Client {
 
   /// `true` when the server says it is "nominal".
   pub async fn status(&self, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     let req = match self.version {
       ApiVersion::V1 => v1::status(),
       ApiVersion::V2 => v2::status(),
@@ -81,6 +85,7 @@ impl Client {
   }
 
   pub async fn share(&self, mut params: ShareParams, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     self.apply_defaults(&mut params.options)?;
     let req = match self.version {
       ApiVersion::V1 => v1::share(&params),
@@ -91,27 +96,57 @@ impl Client {
   }
 
   pub async fn generate(&self, mut options: CreateOptions, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     self.apply_defaults(&mut options)?;
     match self.version {
       ApiVersion::V1 => self.call(v1::generate(&options), call).await,
       ApiVersion::V2 => {
         let created = self.call(v2::generate(&options), call).await?;
-        // Servers from v0.24 show a generated value only on the creator's first receipt view
-        // (ots-api.md §4.4): read it now, once, as part of this call.
         if created.get("value").is_some() {
           return Ok(created);
         }
-        let Some(receipt_key) = created
-          .get("metadata_key")
-          .and_then(Value::as_str)
-          .map(str::to_owned)
-        else {
-          return Ok(created);
-        };
-        let receipt = self.call(v2::receipt(&receipt_key), call).await;
-        Ok(v2::merge_generated_value(created, receipt.ok()))
+        self.read_generated_value(created, call).await
       }
     }
+  }
+
+  /// Servers from v0.24 show a generated value only on the creator's first receipt view
+  /// (transcript v0.26.6-more, v2 generate): read it now, once, never retried (a second view
+  /// shows nothing), under the call's deadline. Without the value the call fails, with the new
+  /// secret's keys in [`Error::created`] so the caller can burn it.
+  async fn read_generated_value(&self, created: Value, call: &CallOptions) -> Result<Value> {
+    let key = |name| created.get(name).and_then(Value::as_str).map(str::to_owned);
+    let (metadata_key, secret_key) = (key("metadata_key"), key("secret_key"));
+    let Some(metadata_key) = metadata_key.filter(|k| is_valid_key(k)) else {
+      return Err(Error::new(
+        ErrorKind::InvalidResponse,
+        "The server's answer to generate has neither the value nor a receipt key to read it from",
+      ));
+    };
+    let unread = |mut e: Error| {
+      e.message = format!(
+        "{}; the secret was generated but its value could not be read (burn it with the error's metadata_key)",
+        e.message
+      );
+      e.created = Some(Box::new(CreatedSecret {
+        secret_key: secret_key.clone(),
+        metadata_key: metadata_key.clone(),
+      }));
+      e
+    };
+    let receipt = self
+      .call(v2::receipt(&metadata_key).never_retried(), call)
+      .await
+      .map_err(unread)?;
+    if receipt.get("value").and_then(Value::as_str).is_none() {
+      let mut receipt = receipt;
+      wire::wipe(&mut receipt);
+      return Err(unread(Error::new(
+        ErrorKind::InvalidResponse,
+        "The server's receipt does not show the generated value",
+      )));
+    }
+    Ok(v2::merge_generated_value(created, Some(receipt)))
   }
 
   pub async fn retrieve_secret(
@@ -120,6 +155,7 @@ impl Client {
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
   ) -> Result<Value> {
+    let call = &self.start(call);
     validate_key(Some(key), key)?;
     let req = match self.version {
       ApiVersion::V1 => v1::retrieve_secret(key, passphrase.as_ref()),
@@ -130,6 +166,7 @@ impl Client {
   }
 
   pub async fn retrieve_metadata(&self, key: &str, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     validate_key(Some(key), key)?;
     let req = match self.version {
       ApiVersion::V1 => v1::retrieve_metadata(key),
@@ -144,6 +181,7 @@ impl Client {
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
   ) -> Result<Value> {
+    let call = &self.start(call);
     validate_key(Some(key), key)?;
     let req = match self.version {
       ApiVersion::V1 => v1::burn(key, passphrase.as_ref()),
@@ -154,36 +192,55 @@ impl Client {
   }
 
   pub async fn recent_metadata(&self, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     self.require_account(Op::RecentMetadata)?;
-    let req = match self.version {
-      ApiVersion::V1 => v1::recent(),
-      ApiVersion::V2 => v2::recent(),
-    };
-    self.call(req, call).await
+    match self.version {
+      ApiVersion::V1 => match self.call(v1::recent(), call).await {
+        // v0.21-v0.23's v1 route always fails (transcript v0.22.11-more #8) while their v2
+        // receipts list works: ask it once, and answer in the v1 shape.
+        Err(e) if e.kind == ErrorKind::Unsupported => match self.call(v2::recent(), call).await {
+          Ok(list) => Ok(v2::recent_as_v1(list)),
+          Err(_) => Err(e),
+        },
+        other => other,
+      },
+      ApiVersion::V2 => self.call(v2::recent(), call).await,
+    }
   }
 
   /// API v2 `GET /secret/:id/status`: the secret's state without revealing it.
   pub async fn secret_status(&self, key: &str, call: &CallOptions) -> Result<Value> {
+    let call = &self.start(call);
     validate_key(Some(key), key)?;
-    let req = v2::secret_status(key);
-    let resp = self.transport.send(&req, call).await?;
-    v2::parse(Op::SecretStatus, &self.ctx(), &resp)
+    self.call(v2::secret_status(key), call).await
   }
 
   /// What the server is: `{ status, version?, apiVersions }` from `/api/v1/status` and `/api/v2/*`.
+  /// The two status probes run at once; all three requests share the call's one deadline.
   pub async fn server_info(&self, call: &CallOptions) -> Result<Value> {
-    let v1_status = self.transport.send(&v1::status(), call).await?;
-    let v1_ok = v1::parse(Op::Status, &self.ctx(), &v1_status);
-    let v2_status = self.transport.send(&v2::status(), call).await;
-    let v2_ok = v2_status
-      .as_ref()
-      .ok()
-      .and_then(|r| v2::parse(Op::Status, &self.ctx(), r).ok());
-    let version = match v2_ok {
-      Some(_) => {
-        let r = self.transport.send(&v2::version(), call).await.ok();
-        r.and_then(|r| v2::parse(Op::Version, &self.ctx(), &r).ok())
+    let call = &self.start(call);
+    let (v1_ok, v2_ok) = tokio::join!(self.call(v1::status(), call), self.call(v2::status(), call));
+    // A timeout or an abort ends the whole call, whichever probe saw it; so does a server that
+    // cannot be reached at all.
+    for e in [v1_ok.as_ref().err(), v2_ok.as_ref().err()]
+      .into_iter()
+      .flatten()
+    {
+      if matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted) {
+        return Err(e.clone());
       }
+    }
+    if let Err(e) = &v1_ok {
+      if e.kind == ErrorKind::Network {
+        return Err(e.clone());
+      }
+    }
+    let v2_ok = v2_ok.ok();
+    let version = match v2_ok {
+      Some(_) => match self.call(v2::version(), call).await {
+        Err(e) if matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted) => return Err(e),
+        r => r.ok(),
+      },
       None => None,
     };
     let mut apis = Vec::new();

@@ -1,7 +1,9 @@
 //! One error type for every failure, with the kind that picks the JS class, a stable code, the HTTP
-//! status where there was one, and the underlying cause. Messages are those of onetimesecret-api 2.1.1
-//! where 2.1.1 had one. No message ever contains a secret value or an API token: the only request
-//! data that may appear is a key or a URL path, as 2.1.1 did.
+//! status where there was one, and the underlying cause. Messages are those of onetimesecret-api
+//! 2.1.1 where 2.1.1 had one. No message, cause or server message ever contains a secret value, a
+//! passphrase, the API token or a key: URLs name the route (`/api/v1/secret/:key`), and an invalid
+//! key is echoed only when it is a short token (`crate::key`). The one exception is deliberate:
+//! [`Error::created`] hands the caller the keys of a secret its own call created, so it can burn it.
 
 use std::fmt;
 use std::time::Duration;
@@ -78,6 +80,16 @@ pub struct Error {
   pub cause: Option<String>,
   /// A `Decryption` error's envelope (ciphertext only): a revealed secret that did not open is kept.
   pub envelope: Option<Box<Envelope>>,
+  /// The keys of a secret this call created although the call failed afterwards (v2 `generate`
+  /// whose value could not be read), so the caller can burn it.
+  pub created: Option<Box<CreatedSecret>>,
+}
+
+/// See [`Error::created`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedSecret {
+  pub secret_key: Option<String>,
+  pub metadata_key: String,
 }
 
 /// See [`Error::envelope`]; boxed so that every `Result` stays small.
@@ -95,6 +107,7 @@ impl Error {
       retry_after: None,
       cause: None,
       envelope: None,
+      created: None,
     }
   }
 

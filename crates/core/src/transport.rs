@@ -1,20 +1,20 @@
 //! HTTP: one reqwest client (one connection pool) per API client, the Authorization header computed
-//! once, a deadline and a cancellation token raced against every request (dropping the request future
-//! closes its socket), bounded answer bodies read into buffers that are wiped, and retries that never
-//! repeat a call that may have created or consumed a secret.
+//! once, the call's one deadline and its cancellation token raced against every request and every
+//! retry wait (dropping the request future closes its socket), bounded answer bodies read into
+//! buffers that are wiped, and retries that never repeat a call that may have created or consumed
+//! a secret.
 
 use std::time::Duration;
 
+use crate::config::{ClientConfig, RetryPolicy};
+use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::secret_buf::SecretBuf;
+use crate::wire::{Method, RawResponse, RequestSpec, Retry};
 use base64::Engine;
 use bytes::Bytes;
 use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use zeroize::Zeroizing;
-
-use crate::config::{ClientConfig, RetryPolicy};
-use crate::error::{bounded, Error, ErrorKind, Result};
-use crate::wire::{Method, RawResponse, RequestSpec};
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -24,6 +24,27 @@ pub struct CallOptions {
   /// Overrides the client's timeout for this call.
   pub timeout: Option<Duration>,
   pub cancel: Option<CancellationToken>,
+  /// When the whole call must be over: computed once when the call starts ([`Client`] does it on
+  /// entry), then shared by every request and retry wait of the call.
+  ///
+  /// [`Client`]: crate::Client
+  pub deadline: Option<Instant>,
+}
+
+impl CallOptions {
+  /// These options with the call's deadline fixed (`timeout`, or else `default`, from now),
+  /// unless it already is.
+  pub fn started(&self, default: Duration) -> CallOptions {
+    let mut call = self.clone();
+    if call.deadline.is_none() {
+      call.deadline = Some(Instant::now() + self.budget(default));
+    }
+    call
+  }
+
+  fn budget(&self, default: Duration) -> Duration {
+    self.timeout.unwrap_or(default)
+  }
 }
 
 pub struct Transport {
@@ -92,19 +113,10 @@ impl Transport {
       .build()
       .map_err(|e| Error::input("Could not set up the HTTP client").with_cause(chain(&e)))?;
 
-    let auth = config.credentials.as_ref().map(|c| {
-      let mut raw = Zeroizing::new(Vec::with_capacity(c.username.len() + c.token.len() + 1));
-      raw.extend_from_slice(c.username.as_bytes());
-      raw.push(b':');
-      raw.extend_from_slice(c.token.as_bytes());
-      let mut header = Zeroizing::new(String::from("Basic "));
-      base64::engine::general_purpose::STANDARD.encode_string(&*raw, &mut header);
-      let bytes = Bytes::from_owner(WipedString(header));
-      let mut value =
-        HeaderValue::from_maybe_shared(bytes).expect("base64 is a valid header value");
-      value.set_sensitive(true);
-      value
-    });
+    let auth = config
+      .credentials
+      .as_ref()
+      .map(|c| basic_auth(&c.username, &c.token));
 
     Ok(Transport {
       http,
@@ -125,10 +137,15 @@ impl Transport {
     self.auth.is_some()
   }
 
+  /// The client's default timeout, for [`CallOptions::started`].
+  pub fn timeout(&self) -> Duration {
+    self.timeout
+  }
+
   /// Sends `req`, retrying where that is safe, within the call's deadline and until cancelled.
   pub async fn send(&self, req: &RequestSpec, call: &CallOptions) -> Result<RawResponse> {
-    let budget = call.timeout.unwrap_or(self.timeout);
-    let deadline = Instant::now() + budget;
+    let budget = call.budget(self.timeout);
+    let deadline = call.deadline.unwrap_or_else(|| Instant::now() + budget);
     let cancel = call.cancel.as_ref();
     if cancel.is_some_and(CancellationToken::is_cancelled) {
       return Err(Error::aborted());
@@ -173,40 +190,46 @@ impl Transport {
 
   fn may_retry_status(&self, req: &RequestSpec, resp: &RawResponse, attempt: u32) -> bool {
     // The request reached the server: only calls that create and consume nothing may be repeated.
-    attempt < self.retry.max_retries && !req.op.is_destructive() && matches!(resp.status, 429 | 503)
+    attempt < self.retry.max_retries && req.retry == Retry::Safe && matches!(resp.status, 429 | 503)
   }
 
   fn may_retry_failure(&self, req: &RequestSpec, failure: &Failure, attempt: u32) -> bool {
     attempt < self.retry.max_retries
       && failure.retryable
-      && (failure.before_sending || !req.op.is_destructive())
+      && match req.retry {
+        Retry::Safe => true,
+        Retry::BeforeSending => failure.before_sending,
+        Retry::Never => false,
+      }
   }
 
-  /// The URL of `base_url` + `path`: the parsed base with its path extended. `None` when `path`
-  /// has a query or fragment: then the full string is handed to reqwest as it is.
-  fn request_url(&self, path: &str) -> Option<reqwest::Url> {
-    if path.contains(['?', '#']) {
-      return None;
-    }
+  /// The URL of `base_url` + `path`: the parsed base with its path extended (paths are built from
+  /// fixed routes and validated keys, so they never carry a query or a fragment).
+  fn request_url(&self, path: &str) -> reqwest::Url {
     let mut u = self.base.clone();
     let joined = format!("{}{}", self.base.path().trim_end_matches('/'), path);
     u.set_path(&joined);
-    Some(u)
+    u
+  }
+
+  /// `host:port` of the server, for network error messages.
+  fn authority(&self) -> String {
+    let host = self.base.host_str().unwrap_or("the server");
+    match self.base.port_or_known_default() {
+      Some(port) => format!("{host}:{port}"),
+      None => host.to_owned(),
+    }
   }
 
   async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
-    let url = format!("{}{}", self.base_url, req.path);
-    let mut builder = match (req.method, self.request_url(&req.path)) {
-      (Method::Get, Some(u)) => self.http.get(u),
-      (Method::Post, Some(u)) => self.http.post(u),
-      (Method::Get, None) => self.http.get(&url),
-      (Method::Post, None) => self.http.post(&url),
+    let url = self.request_url(&req.path);
+    let mut builder = match req.method {
+      Method::Get => self.http.get(url),
+      Method::Post => self.http.post(url),
     };
     builder = builder.header(http::header::ACCEPT, "application/json");
-    if req.authenticated {
-      if let Some(auth) = &self.auth {
-        builder = builder.header(AUTHORIZATION, auth.clone());
-      }
+    if let Some(auth) = &self.auth {
+      builder = builder.header(AUTHORIZATION, auth.clone());
     }
     builder = match &req.body {
       Some(body) => builder
@@ -216,7 +239,8 @@ impl Transport {
       None if req.method == Method::Post => builder.header(http::header::CONTENT_LENGTH, "0"),
       None => builder,
     };
-    let mut resp = builder.send().await.map_err(Failure::from_reqwest)?;
+    let fail = |e| Failure::from_reqwest(e, &self.authority());
+    let mut resp = builder.send().await.map_err(fail)?;
 
     let status = resp.status().as_u16();
     let headers = resp.headers();
@@ -239,14 +263,16 @@ impl Transport {
       return Err(Failure::after_sending(too_large(self.max_body, status)));
     }
 
-    let mut body = Zeroizing::new(Vec::with_capacity(
-      resp.content_length().unwrap_or(0).min(1 << 20) as usize,
-    ));
-    while let Some(chunk) = resp.chunk().await.map_err(Failure::from_reqwest)? {
+    // Sized by Content-Length when there is one, so it is never reallocated; otherwise it wipes
+    // each block it outgrows.
+    let mut body =
+      SecretBuf::with_capacity(resp.content_length().unwrap_or(0).min(1 << 20) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(fail)? {
       if body.len() + chunk.len() > self.max_body {
         return Err(Failure::after_sending(too_large(self.max_body, status)));
       }
       body.extend_from_slice(&chunk);
+      wipe_if_unique(chunk);
     }
     Ok(RawResponse {
       status,
@@ -254,7 +280,7 @@ impl Transport {
       intended_status,
       retry_after,
       body,
-      url,
+      url: format!("{}{}", self.base_url, req.route),
     })
   }
 }
@@ -294,7 +320,8 @@ impl Failure {
     }
   }
 
-  fn from_reqwest(e: reqwest::Error) -> Self {
+  /// `authority` is the server's `host:port`, named in the message with the reason.
+  fn from_reqwest(e: reqwest::Error, authority: &str) -> Self {
     let before_sending = e.is_connect();
     let tls_refusal = crate::tls::refusal(&e);
     // A refused certificate or a failed TLS handshake will fail the same way next time.
@@ -304,10 +331,17 @@ impl Failure {
     } else if e.is_timeout() {
       Error::new(ErrorKind::Timeout, "Request timed out").with_cause(chain(&e))
     } else if e.is_redirect() {
-      Error::new(ErrorKind::Network, "Network request failed")
-        .with_cause(format!("redirect refused: {}", chain(&e)))
+      Error::new(
+        ErrorKind::Network,
+        format!("Network request failed: redirect refused at {authority}"),
+      )
+      .with_cause(format!("redirect refused: {}", chain(&e)))
     } else {
-      Error::new(ErrorKind::Network, "Network request failed").with_cause(chain(&e))
+      Error::new(
+        ErrorKind::Network,
+        format!("Network request failed: {} at {authority}", reason(&e)),
+      )
+      .with_cause(chain(&e))
     };
     Failure {
       error,
@@ -341,6 +375,70 @@ fn chain(e: &reqwest::Error) -> String {
   out
 }
 
+/// What went wrong, in a few words, from the error and its sources.
+fn reason(e: &reqwest::Error) -> &'static str {
+  use std::error::Error as _;
+  let mut source: Option<&dyn std::error::Error> = e.source();
+  while let Some(s) = source {
+    if let Some(io) = s.downcast_ref::<std::io::Error>() {
+      use std::io::ErrorKind as K;
+      match io.kind() {
+        K::ConnectionRefused => return "connection refused",
+        K::ConnectionReset => return "connection reset",
+        K::ConnectionAborted => return "connection aborted",
+        K::TimedOut => return "connection timed out",
+        K::UnexpectedEof | K::BrokenPipe => return "connection closed",
+        _ => {}
+      }
+    }
+    if s.downcast_ref::<rustls::Error>().is_some() {
+      return "TLS handshake failed";
+    }
+    let text = s.to_string();
+    if text.contains("dns error") || text.contains("failed to lookup address") {
+      return "host name not resolved";
+    }
+    if text.contains("connection closed before message completed") {
+      return "connection closed before the answer";
+    }
+    source = s.source();
+  }
+  match e {
+    e if e.is_body() || e.is_decode() => "connection failed while reading the answer",
+    e if e.is_connect() => "could not connect",
+    _ => "request failed",
+  }
+}
+
+/// The `Authorization: Basic` header, built in buffers of exactly the right size (never
+/// reallocated, wiped on drop) and marked sensitive.
+fn basic_auth(username: &str, token: &str) -> HeaderValue {
+  use base64::engine::general_purpose::STANDARD;
+  let mut raw = SecretBuf::with_capacity(username.len() + 1 + token.len());
+  raw.extend_from_slice(username.as_bytes());
+  raw.push(b':');
+  raw.extend_from_slice(token.as_bytes());
+  let encoded = base64::encoded_len(raw.len(), true).unwrap_or(0);
+  let mut header = SecretBuf::with_capacity(6 + encoded);
+  header.extend_from_slice(b"Basic ");
+  let written = STANDARD
+    .encode_slice(&*raw, header.extend_zeroed(encoded))
+    .unwrap_or(0);
+  debug_assert_eq!(written, encoded);
+  let mut value =
+    HeaderValue::from_maybe_shared(header.into_bytes()).expect("base64 is a valid header value");
+  value.set_sensitive(true);
+  value
+}
+
+/// Wipes a chunk of the answer that this code holds the only reference to (hyper hands out
+/// chunks that may share its read buffer; those it keeps and reuses).
+fn wipe_if_unique(chunk: Bytes) {
+  if let Ok(mut owned) = chunk.try_into_mut() {
+    zeroize::Zeroize::zeroize(&mut owned[..]);
+  }
+}
+
 /// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.
 fn redact_userinfo(url: &str) -> String {
   let start = url.find("://").map_or(0, |i| i + 3);
@@ -349,14 +447,6 @@ fn redact_userinfo(url: &str) -> String {
   match rest[..authority_end].rfind('@') {
     Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
     None => url.to_owned(),
-  }
-}
-
-struct WipedString(Zeroizing<String>);
-
-impl AsRef<[u8]> for WipedString {
-  fn as_ref(&self) -> &[u8] {
-    self.0.as_bytes()
   }
 }
 

@@ -3,8 +3,8 @@
 //! headers go into `wire::v1::parse`, `wire::v2::parse` and the two `error` mappers, for every call.
 
 use ots_core::wire::{v1, v2, Context, Op, RawResponse};
+use ots_core::SecretBuf;
 use proptest::prelude::*;
-use zeroize::Zeroizing;
 
 const OPS: [Op; 9] = [
   Op::Status,
@@ -145,7 +145,7 @@ fn build((status, content_type, intended_status, retry_after, body): Parts) -> R
     content_type,
     intended_status,
     retry_after,
-    body: Zeroizing::new(body),
+    body: SecretBuf::copy_of(&body),
     url: "http://127.0.0.1:1/api/v1/status".into(),
   }
 }
@@ -191,7 +191,7 @@ proptest! {
       content_type: Some("application/json".into()),
       intended_status: None,
       retry_after: None,
-      body: Zeroizing::new(serde_json::to_vec(&v).unwrap()),
+      body: SecretBuf::copy_of(&serde_json::to_vec(&v).unwrap()),
       url: "http://127.0.0.1:1/api/v2/status".into(),
     };
     for ctx in contexts() {

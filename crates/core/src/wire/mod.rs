@@ -1,6 +1,7 @@
 //! The OTS wire format, all in one place: which route each call uses, how its parameters are encoded,
 //! and how each answer (success or error) becomes a result. Nothing here does I/O, so every rule is a
-//! plain unit test. `v1` follows ots-api.md §3, `v2` follows §4.
+//! plain unit test. The transcripts under `__test__/fixtures/ots-observed/` show what each
+//! generation really sends.
 
 pub mod v1;
 pub mod v2;
@@ -10,6 +11,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::secret_buf::SecretBuf;
 
 /// The calls a client makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,39 +69,84 @@ pub struct Body {
 }
 
 impl Body {
-  pub fn new(content_type: &'static str, bytes: Zeroizing<Vec<u8>>) -> Self {
+  pub fn form(bytes: SecretBuf) -> Self {
     Body {
-      content_type,
-      bytes: Bytes::from_owner(WipeOnDrop(bytes)),
+      content_type: "application/x-www-form-urlencoded",
+      bytes: bytes.into_bytes(),
     }
   }
-  pub fn form(bytes: Zeroizing<Vec<u8>>) -> Self {
-    Body::new("application/x-www-form-urlencoded", bytes)
-  }
-  pub fn json(bytes: Zeroizing<Vec<u8>>) -> Self {
-    Body::new("application/json", bytes)
-  }
-}
-
-/// `Bytes::from_owner` needs `AsRef<[u8]>`; `Zeroizing<Vec<u8>>` derefs to `Vec`, not to a slice.
-struct WipeOnDrop(Zeroizing<Vec<u8>>);
-
-impl AsRef<[u8]> for WipeOnDrop {
-  fn as_ref(&self) -> &[u8] {
-    self.0.as_slice()
+  pub fn json(bytes: SecretBuf) -> Self {
+    Body {
+      content_type: "application/json",
+      bytes: bytes.into_bytes(),
+    }
   }
 }
 
-/// One HTTP request, relative to the server's base URL.
+/// When a request may be sent again after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+  /// It creates and consumes nothing: retried on connection failures, 429 and 503.
+  Safe,
+  /// It may create or consume a secret: retried only when the connection was never made.
+  BeforeSending,
+  /// Never: the one chance to do something (v2 `generate`'s receipt read shows the value once).
+  Never,
+}
+
+/// Turns the answer to a request into the call's result, or into the error it stands for.
+pub type Parser = fn(Op, &Context<'_>, &RawResponse) -> Result<Value>;
+
+/// One HTTP request, relative to the server's base URL, with the parser of its answer.
 #[derive(Debug, Clone)]
 pub struct RequestSpec {
   pub op: Op,
   pub method: Method,
-  /// Starts with `/api/`.
+  /// The route with `:key` in place of the key (`/api/v1/secret/:key`): what messages show, since
+  /// a key is the capability to read a secret or burn it.
+  pub route: &'static str,
+  /// The route with the key filled in: what is sent.
   pub path: String,
   pub body: Option<Body>,
-  /// Send the Authorization header (false only where a call must stay anonymous).
-  pub authenticated: bool,
+  pub retry: Retry,
+  pub parse: Parser,
+}
+
+impl RequestSpec {
+  /// `route` with `:key` replaced by `key` (already validated: base36, so it needs no escaping).
+  pub fn new(
+    op: Op,
+    method: Method,
+    route: &'static str,
+    key: Option<&str>,
+    body: Option<Body>,
+    parse: Parser,
+  ) -> Self {
+    let path = match key {
+      Some(k) => route.replace(":key", k),
+      None => route.to_owned(),
+    };
+    let retry = if op.is_destructive() {
+      Retry::BeforeSending
+    } else {
+      Retry::Safe
+    };
+    RequestSpec {
+      op,
+      method,
+      route,
+      path,
+      body,
+      retry,
+      parse,
+    }
+  }
+
+  /// This request is never sent twice.
+  pub fn never_retried(mut self) -> Self {
+    self.retry = Retry::Never;
+    self
+  }
 }
 
 /// What came back, as the transport read it.
@@ -109,8 +156,9 @@ pub struct RawResponse {
   pub intended_status: Option<u16>,
   pub retry_after: Option<u64>,
   /// Wiped when dropped: a reveal's body holds the secret.
-  pub body: Zeroizing<Vec<u8>>,
-  /// The full URL, for 2.1.1's error messages (never has credentials in it).
+  pub body: SecretBuf,
+  /// The URL of the route, for 2.1.1's error messages: `:key` stands for the key, and it never
+  /// has credentials in it.
   pub url: String,
 }
 
@@ -240,7 +288,7 @@ pub struct Context<'a> {
 
 /// `share_link` = `<url>/secret/<secret_key>`, inserted first as 2.1.1 did (`{share_link, ...response}`).
 /// When the secret was created on a custom domain (`share_domain`), the link is on that domain, as
-/// the server's own links are (ots-api.md §3.9).
+/// the server's own links are.
 pub fn with_share_link(ctx: &Context<'_>, mut record: Map<String, Value>) -> Map<String, Value> {
   let origin = match record.get("share_domain") {
     Some(Value::String(d)) if d.contains("://") => d.trim_end_matches('/').to_owned(),
@@ -289,27 +337,49 @@ pub fn wipe(value: &mut Value) {
   }
 }
 
-/// Percent-encodes form fields; the output buffer is wiped on drop.
-pub fn form_encode<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Zeroizing<Vec<u8>> {
-  let mut out = Zeroizing::new(Vec::new());
-  for (i, (k, v)) in fields.into_iter().enumerate() {
+/// Percent-encodes form fields into a buffer of exactly the right size (it is never reallocated,
+/// so no unwiped copy is left behind), wiped on drop.
+pub fn form_encode<'a>(fields: &[(&'a str, &'a str)]) -> SecretBuf {
+  let escaped = |s: &'a str| form_urlencoded::byte_serialize(s.as_bytes());
+  let len: usize = fields
+    .iter()
+    .map(|(k, v)| escaped(k).chain(escaped(v)).map(str::len).sum::<usize>() + 1)
+    .sum::<usize>()
+    + fields.len().saturating_sub(1);
+  let mut out = SecretBuf::with_capacity(len);
+  for (i, (k, v)) in fields.iter().enumerate() {
     if i > 0 {
       out.push(b'&');
     }
-    for part in [k, "=", v] {
-      if part == "=" {
-        out.push(b'=');
-        continue;
-      }
-      for chunk in form_urlencoded::byte_serialize(part.as_bytes()) {
-        out.extend_from_slice(chunk.as_bytes());
-      }
-    }
+    escaped(k).for_each(|c| out.extend_from_slice(c.as_bytes()));
+    out.push(b'=');
+    escaped(v).for_each(|c| out.extend_from_slice(c.as_bytes()));
   }
+  debug_assert_eq!(out.len(), out.capacity());
   out
 }
 
-/// Rate-limit texts of every generation (ots-api.md §3.5): "Apologies dear citizen! ..." (<= v0.10),
+/// A server's refusal of a secret over its size limit, in one wording for v1 and v2 (v1's own, so
+/// v1 reads as 2.1.1 showed it): v0.26 answers v1 with "Secret value exceeds the maximum size of
+/// 10000 bytes" and v2 with "Secret content must be no more than 10000 bytes long" (transcript
+/// v0.26.6-more #12 and #23). `None` for any other message.
+pub fn size_limit_message(message: &str) -> Option<String> {
+  let m = message.to_ascii_lowercase();
+  if !(m.contains("bytes") && (m.contains("maximum size") || m.contains("no more than"))) {
+    return None;
+  }
+  let digits: String = m
+    .chars()
+    .skip_while(|c| !c.is_ascii_digit())
+    .take_while(char::is_ascii_digit)
+    .collect();
+  let limit: u64 = digits.parse().ok()?;
+  Some(format!(
+    "Secret value exceeds the maximum size of {limit} bytes"
+  ))
+}
+
+/// Rate-limit texts of every generation: "Apologies dear citizen! ..." (<= v0.10),
 /// "Cripes! You have been rate limited." (v0.11-v0.23), "Rate limit exceeded. Please try again later."
 /// (v0.24.3+), and the v2 passphrase lockout "Too many incorrect passphrase attempts...".
 pub fn is_rate_limit_message(message: &str) -> bool {
@@ -344,11 +414,13 @@ mod tests {
 
   #[test]
   fn form_encoding_escapes_everything_reserved() {
-    let body = form_encode([("secret", "a b&c=d+é\u{0}"), ("ttl", "60")]);
+    let body = form_encode(&[("secret", "a b&c=d+é\u{0}"), ("ttl", "60"), ("=", "=")]);
     assert_eq!(
-      std::str::from_utf8(&body).unwrap(),
-      "secret=a+b%26c%3Dd%2B%C3%A9%00&ttl=60"
+      body.as_str(),
+      Some("secret=a+b%26c%3Dd%2B%C3%A9%00&ttl=60&%3D=%3D")
     );
+    assert_eq!(body.len(), body.capacity());
+    assert!(form_encode(&[]).is_empty());
   }
 
   #[test]
@@ -369,6 +441,23 @@ mod tests {
     let mut v = json!({"value":"s3cret","list":["x"]});
     wipe(&mut v);
     assert_eq!(v, json!({"value":"","list":[""]}));
+  }
+
+  #[test]
+  fn size_limits_read_the_same_on_v1_and_v2() {
+    let expected = Some("Secret value exceeds the maximum size of 10000 bytes".to_owned());
+    assert_eq!(
+      size_limit_message("Secret value exceeds the maximum size of 10000 bytes"),
+      expected
+    );
+    assert_eq!(
+      size_limit_message("Secret content must be no more than 10000 bytes long"),
+      expected
+    );
+    assert_eq!(
+      size_limit_message("You did not provide anything to share"),
+      None
+    );
   }
 
   #[test]

@@ -1,60 +1,46 @@
-//! API v1 (ots-api.md §3): flat form parameters, HTTP Basic, a flat JSON object per answer, and every
-//! error a 404 with `{"message": ...}` (real status in `X-OTS-Intended-Status` from v0.24.6).
+//! API v1: flat form parameters, HTTP Basic, a flat JSON object per answer, and every error a 404
+//! with `{"message": ...}` (the real status in `X-OTS-Intended-Status` from v0.24.6; transcript
+//! v0.26.6-api-v1-v2).
 
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::{
-  coerce_number, form_encode, is_rate_limit_message, with_share_link, Body, Context, CreateOptions,
-  Method, Op, RawResponse, RequestSpec, ShareParams,
+  coerce_number, form_encode, is_rate_limit_message, size_limit_message, with_share_link, Body,
+  Context, CreateOptions, Method, Op, RawResponse, RequestSpec, ShareParams,
 };
 use crate::error::{Error, ErrorKind, Result};
 
-const PREFIX: &str = "/api/v1";
-
-fn spec(op: Op, method: Method, path: String, body: Option<Body>) -> RequestSpec {
-  RequestSpec {
-    op,
-    method,
-    path,
-    body,
-    authenticated: true,
-  }
+fn spec(
+  op: Op,
+  method: Method,
+  route: &'static str,
+  key: Option<&str>,
+  body: Option<Body>,
+) -> RequestSpec {
+  RequestSpec::new(op, method, route, key, body, parse)
 }
 
 pub fn status() -> RequestSpec {
-  spec(Op::Status, Method::Get, format!("{PREFIX}/status"), None)
+  spec(Op::Status, Method::Get, "/api/v1/status", None, None)
 }
 
-/// `POST /share` (§3.3): `secret`, `ttl`, `passphrase`, `recipient`, `share_domain`.
+/// `POST /share`: `secret`, `ttl`, `passphrase`, `recipient`, `share_domain`.
 pub fn share(params: &ShareParams) -> RequestSpec {
   let body = create_body(Some(&params.secret), &params.options);
-  spec(
-    Op::Share,
-    Method::Post,
-    format!("{PREFIX}/share"),
-    Some(body),
-  )
+  spec(Op::Share, Method::Post, "/api/v1/share", None, body)
 }
 
-/// `POST /generate` (§3.3). `length` and `character_sets[...]` only reach servers that read them
-/// (v0.24+); older ones ignore unknown parameters.
+/// `POST /generate`. `length` and `character_sets[...]` only reach servers that read them
+/// (v0.22 and v0.26 honour `length`: transcripts v0.22.11-more, v0.26.6-more); older ones ignore
+/// unknown parameters.
 pub fn generate(options: &CreateOptions) -> RequestSpec {
   let body = create_body(None, options);
-  let body = if body.bytes.is_empty() {
-    None
-  } else {
-    Some(body)
-  };
-  spec(
-    Op::Generate,
-    Method::Post,
-    format!("{PREFIX}/generate"),
-    body,
-  )
+  spec(Op::Generate, Method::Post, "/api/v1/generate", None, body)
 }
 
-fn create_body(secret: Option<&Zeroizing<String>>, o: &CreateOptions) -> Body {
+/// The form body of share and generate; `None` when there is nothing to send.
+fn create_body(secret: Option<&Zeroizing<String>>, o: &CreateOptions) -> Option<Body> {
   let ttl = o.ttl.map(|t| t.to_string());
   let length = o.length.map(|l| l.to_string());
   let sets: Vec<(String, &str)> = o
@@ -88,52 +74,60 @@ fn create_body(secret: Option<&Zeroizing<String>>, o: &CreateOptions) -> Body {
     fields.push(("length", l));
   }
   fields.extend(sets.iter().map(|(k, v)| (k.as_str(), *v)));
-  Body::form(form_encode(fields))
+  (!fields.is_empty()).then(|| Body::form(form_encode(&fields)))
 }
 
-/// `POST /secret/:key` (§3.3). Destroys the secret on success.
+fn passphrase_body(passphrase: Option<&Zeroizing<String>>) -> Option<Body> {
+  passphrase.map(|p| Body::form(form_encode(&[("passphrase", p.as_str())])))
+}
+
+/// `POST /secret/:key`. Destroys the secret on success.
 pub fn retrieve_secret(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
-  let body = passphrase.map(|p| Body::form(form_encode([("passphrase", p.as_str())])));
+  let body = passphrase_body(passphrase);
   spec(
     Op::RetrieveSecret,
     Method::Post,
-    format!("{PREFIX}/secret/{key}"),
+    "/api/v1/secret/:key",
+    Some(key),
     body,
   )
 }
 
-/// `POST /private/:key` (§3.1): the route every generation has, and the one 2.1.1 used.
+/// `POST /private/:key`: the route every generation has, and the one 2.1.1 used.
 pub fn retrieve_metadata(key: &str) -> RequestSpec {
   spec(
     Op::RetrieveMetadata,
     Method::Post,
-    format!("{PREFIX}/private/{key}"),
+    "/api/v1/private/:key",
+    Some(key),
     None,
   )
 }
 
-/// `POST /private/:key/burn` (§3.1, v0.10.1+). `passphrase` is needed from v0.19 when the secret has one.
+/// `POST /private/:key/burn` (v0.10.1+). `passphrase` is needed from v0.19 when the secret has one.
 pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
-  let body = passphrase.map(|p| Body::form(form_encode([("passphrase", p.as_str())])));
+  let body = passphrase_body(passphrase);
   spec(
     Op::Burn,
     Method::Post,
-    format!("{PREFIX}/private/{key}/burn"),
+    "/api/v1/private/:key/burn",
+    Some(key),
     body,
   )
 }
 
-/// `GET /private/recent` (§3.1, v0.9.2+; broken on v0.21.0-v0.23.6, §3.11).
+/// `GET /private/recent` (v0.9.2+; broken on v0.21-v0.23: transcript v0.22.11-api-v1).
 pub fn recent() -> RequestSpec {
   spec(
     Op::RecentMetadata,
     Method::Get,
-    format!("{PREFIX}/private/recent"),
+    "/api/v1/private/recent",
+    None,
     None,
   )
 }
 
-/// Fields the old docs showed as strings (§3.4.2 "be lenient"): always numbers to callers.
+/// Fields old servers sent as strings (v0.22's v2 answers, the v0.10 docs): always numbers to callers.
 const NUMERIC_FIELDS: [&str; 8] = [
   "ttl",
   "metadata_ttl",
@@ -163,7 +157,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
     (Op::Status, Value::Object(obj)) => Ok(Value::Bool(
       obj.get("status").and_then(Value::as_str) == Some("nominal"),
     )),
-    // §8.2: a 200 whose object carries `message` is still an error.
+    // A 200 whose object carries `message` is still an error.
     (_, Value::Object(obj)) if obj.contains_key("message") && !obj.contains_key("metadata_key") => {
       Err(error_from_json(op, resp, &Value::Object(obj)))
     }
@@ -210,7 +204,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
   }
 }
 
-/// Maps a v1 error answer (§3.5) to an error of the matching class, with 2.1.1's messages.
+/// Maps a v1 error answer to an error of the matching class, with 2.1.1's messages.
 pub fn error(op: Op, resp: &RawResponse) -> Error {
   if resp.status >= 500 {
     // 2.1.1: `url="…", status=500, message="<status text>"`, whatever the body.
@@ -238,7 +232,7 @@ fn error_from_json(op: Op, resp: &RawResponse, value: &Value) -> Error {
   let router_error = value.get("error").and_then(Value::as_str);
   let err = match (message, router_error) {
     (Some(m), _) => from_message(op, resp, m).with_server_message(m),
-    // Router miss: `{"error":"Not Found"}` (§3.5, v0.16.2+).
+    // Router miss: `{"error":"Not Found"}` (v0.16.2+).
     (None, Some("Not Found")) => {
       Error::new(ErrorKind::NotFound, "Path not found").with_server_message("Not Found")
     }
@@ -259,14 +253,15 @@ fn from_message(op: Op, resp: &RawResponse, message: &str) -> Error {
     "Not Found" => Error::new(ErrorKind::NotFound, "Metadata not found"),
     "Not authorized" => Error::new(ErrorKind::NotAuthorized, "Request not authorized"),
     m if is_rate_limit_message(m) => Error::new(ErrorKind::RateLimited, "You have been rate limited."),
-    // Burn with a wrong or missing passphrase, v0.19+ (§3.6).
+    // Burn with a wrong or missing passphrase, v0.19+.
     "Double check that passphrase" | "Incorrect passphrase" => Error::new(ErrorKind::IncorrectPassphrase, message),
-    // §3.11.1: v0.21.0-v0.23.6 cannot list recent secrets through v1 at all.
+    // v0.21-v0.23 cannot list recent secrets through v1 at all (transcript v0.22.11-api-v1).
     "An unexpected error occurred :[" if op == Op::RecentMetadata => Error::new(
       ErrorKind::Unsupported,
       "This server cannot list recent secrets through API v1 (a known bug of OneTimeSecret v0.21-v0.23); use apiVersion \"v2\"",
     ),
     m if resp.intended_status == Some(401) => Error::new(ErrorKind::NotAuthorized, "Request not authorized").with_cause(m.to_owned()),
+    m if size_limit_message(m).is_some() => Error::new(ErrorKind::Api, resp.describe(&size_limit_message(m).unwrap_or_default())),
     m => Error::new(ErrorKind::Api, resp.describe(m)),
   }
 }
@@ -282,7 +277,7 @@ mod tests {
       content_type: Some(ct.into()),
       intended_status: None,
       retry_after: None,
-      body: Zeroizing::new(body.as_bytes().to_vec()),
+      body: crate::secret_buf::SecretBuf::copy_of(body.as_bytes()),
       url: "http://127.0.0.1:1/api/v1/x".into(),
     }
   }
@@ -335,7 +330,7 @@ mod tests {
 
   #[test]
   fn share_link_added_and_strings_become_numbers() {
-    // The v0.10 docs example (§3.4.2) with numbers as strings.
+    // The v0.10 docs example, with numbers as strings.
     let body = r#"{"custid":"USERNAME","metadata_key":"qjpjroeit8wra0ojeyhcw5pjsgwtuq7","secret_key":"153l8vbwqx5taskp92pf05uvgjefvu9","ttl":"3600","updated":"1324174006","created":"1324174006"}"#;
     let v = parse(Op::Share, &CTX, &resp(200, JSON, body)).unwrap();
     assert_eq!(

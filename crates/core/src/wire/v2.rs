@@ -1,43 +1,44 @@
-//! API v2 (ots-api.md §4): JSON bodies nested under `secret`, `{record, details}` envelopes, real
-//! status codes. Answers are normalised to the v1 field names (`metadata_key`, `secret_key`, `ttl`,
-//! `state` in the v1 vocabulary, numbers as numbers), with the server's whole answer under `raw` and
-//! the server's own state under `raw_state`, so the same calling code works on either API version.
+//! API v2: JSON bodies nested under `secret`, `{record, details}` envelopes, real status codes.
+//! Answers are normalised to the v1 field names (`metadata_key`, `secret_key`, `ttl`, `state` in
+//! the v1 vocabulary, numbers as numbers), with the server's whole answer under `raw` and the
+//! server's own state under `raw_state`, so the same calling code works on either API version.
+//! Transcripts v0.22.11-api-v2 and v0.26.6-api-v1-v2 show both eras.
 
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use super::{
-  coerce_number, is_rate_limit_message, with_share_link, Body, Context, CreateOptions, Method, Op,
-  RawResponse, RequestSpec, ShareParams,
+  coerce_number, is_rate_limit_message, size_limit_message, with_share_link, Body, Context,
+  CreateOptions, Method, Op, RawResponse, RequestSpec, ShareParams,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::secret_buf;
 
-const PREFIX: &str = "/api/v2";
-
-/// A request; a JSON body (which may hold a secret or a passphrase) is serialised into a buffer
-/// that is wiped on drop, and the `Value` it came from is wiped at once.
-fn spec(op: Op, method: Method, path: String, body: Option<Value>) -> RequestSpec {
+/// A request; a JSON body (which may hold a secret or a passphrase) is serialised into a wiping
+/// buffer, and the `Value` it came from is wiped at once.
+fn spec(
+  op: Op,
+  method: Method,
+  route: &'static str,
+  key: Option<&str>,
+  body: Option<Value>,
+) -> RequestSpec {
   let body = body.map(|mut v| {
-    let bytes = Zeroizing::new(serde_json::to_vec(&v).unwrap_or_default());
+    // A `Value` always serialises (its keys are strings).
+    let bytes = secret_buf::to_json(&v).unwrap_or_default();
     super::wipe(&mut v);
     Body::json(bytes)
   });
-  RequestSpec {
-    op,
-    method,
-    path,
-    body,
-    authenticated: true,
-  }
+  RequestSpec::new(op, method, route, key, body, parse)
 }
 
 pub fn status() -> RequestSpec {
-  spec(Op::Status, Method::Get, format!("{PREFIX}/status"), None)
+  spec(Op::Status, Method::Get, "/api/v2/status", None, None)
 }
 
 /// `GET /version` (needs auth from v0.26.5).
 pub fn version() -> RequestSpec {
-  spec(Op::Version, Method::Get, format!("{PREFIX}/version"), None)
+  spec(Op::Version, Method::Get, "/api/v2/version", None, None)
 }
 
 fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> {
@@ -70,64 +71,72 @@ fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> 
   m
 }
 
-/// `POST /secret/conceal` with `{"secret": {...}}` (§4.3, nested since v0.19).
+/// `POST /secret/conceal` with `{"secret": {...}}` (nested since v0.19).
 pub fn conceal(params: &ShareParams) -> RequestSpec {
   let fields = create_fields(Some(params.secret.as_str()), &params.options);
+  let body = json!({ "secret": fields });
   spec(
     Op::Share,
     Method::Post,
-    format!("{PREFIX}/secret/conceal"),
-    Some(json!({ "secret": fields })),
-  )
-}
-
-/// `POST /secret/generate` (§4.3, v0.19+).
-pub fn generate(options: &CreateOptions) -> RequestSpec {
-  let fields = create_fields(None, options);
-  spec(
-    Op::Generate,
-    Method::Post,
-    format!("{PREFIX}/secret/generate"),
-    Some(json!({ "secret": fields })),
-  )
-}
-
-/// `POST /secret/:id/reveal` with top-level `passphrase` and `continue: true` (§4.3): without
-/// `continue` nothing is revealed.
-pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
-  let mut body = json!({ "continue": true });
-  if let Some(p) = passphrase {
-    body["passphrase"] = Value::from(p.as_str());
-  }
-  spec(
-    Op::RetrieveSecret,
-    Method::Post,
-    format!("{PREFIX}/secret/{key}/reveal"),
+    "/api/v2/secret/conceal",
+    None,
     Some(body),
   )
 }
 
-/// `GET /receipt/:id` (v0.21+; `/private/:id` before).
-pub fn receipt(key: &str) -> RequestSpec {
+/// `POST /secret/generate` (v0.19+).
+pub fn generate(options: &CreateOptions) -> RequestSpec {
+  let body = json!({ "secret": create_fields(None, options) });
   spec(
-    Op::RetrieveMetadata,
-    Method::Get,
-    format!("{PREFIX}/receipt/{key}"),
+    Op::Generate,
+    Method::Post,
+    "/api/v2/secret/generate",
     None,
+    Some(body),
   )
 }
 
-/// `POST /receipt/:id/burn` with `continue: true` (§4.3): otherwise the server answers 200 with
-/// `success: false` and burns nothing.
-pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+/// `{"continue": true, "passphrase": ...}`: without `continue` a reveal reveals nothing and a burn
+/// answers 200 with `success: false` and burns nothing.
+fn continue_body(passphrase: Option<&Zeroizing<String>>) -> Value {
   let mut body = json!({ "continue": true });
   if let Some(p) = passphrase {
     body["passphrase"] = Value::from(p.as_str());
   }
+  body
+}
+
+/// `POST /secret/:key/reveal` with top-level `passphrase` and `continue: true`.
+pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+  let body = continue_body(passphrase);
+  spec(
+    Op::RetrieveSecret,
+    Method::Post,
+    "/api/v2/secret/:key/reveal",
+    Some(key),
+    Some(body),
+  )
+}
+
+/// `GET /receipt/:key` (v0.21+; `/private/:key` before).
+pub fn receipt(key: &str) -> RequestSpec {
+  spec(
+    Op::RetrieveMetadata,
+    Method::Get,
+    "/api/v2/receipt/:key",
+    Some(key),
+    None,
+  )
+}
+
+/// `POST /receipt/:key/burn` with `continue: true`.
+pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+  let body = continue_body(passphrase);
   spec(
     Op::Burn,
     Method::Post,
-    format!("{PREFIX}/receipt/{key}/burn"),
+    "/api/v2/receipt/:key/burn",
+    Some(key),
     Some(body),
   )
 }
@@ -137,22 +146,24 @@ pub fn recent() -> RequestSpec {
   spec(
     Op::RecentMetadata,
     Method::Get,
-    format!("{PREFIX}/receipt/recent"),
+    "/api/v2/receipt/recent",
+    None,
     None,
   )
 }
 
-/// `GET /secret/:id/status` (v0.21+): the state without revealing.
+/// `GET /secret/:key/status` (v0.21+): the state without revealing.
 pub fn secret_status(key: &str) -> RequestSpec {
   spec(
     Op::SecretStatus,
     Method::Get,
-    format!("{PREFIX}/secret/{key}/status"),
+    "/api/v2/secret/:key/status",
+    Some(key),
     None,
   )
 }
 
-/// Internal state names of every generation in the v1 vocabulary (§3.8, `V1_STATE_MAP`).
+/// Internal state names of every generation in the v1 vocabulary (the server's own `V1_STATE_MAP`).
 pub fn map_state(state: &str) -> &str {
   match state {
     "shared" => "new",
@@ -179,7 +190,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
     .with_status(resp.status)
   };
   if raw.get("success") == Some(&Value::Bool(false)) {
-    // Burn without effect, or a failure reported with 200 (§4.4 "Burn").
+    // Burn without effect, or a failure reported with 200.
     return Err(match op {
       Op::Burn => Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status),
       _ => Error::new(
@@ -230,7 +241,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
         .filter(|v| v.is_string())
         .cloned()
       else {
-        // 200 without a value: not revealed (§4.4 reveal `details`).
+        // 200 without a value: not revealed (see `details`).
         let wrong = raw.pointer("/details/correct_passphrase") == Some(&Value::Bool(false))
           && record.get("has_passphrase") == Some(&Value::Bool(true));
         return Err(if wrong {
@@ -345,7 +356,7 @@ fn number(v: Option<&Value>) -> Option<Value> {
   }
 }
 
-/// One v2 receipt (v0.19-v0.23 `metadata`, v0.24+ `receipt`) as a v1 receipt hash (§3.4.2).
+/// One v2 receipt (v0.19-v0.23 `metadata`, v0.24+ `receipt`) as a v1 receipt hash.
 fn normalise_receipt(
   ctx: &Context<'_>,
   rec: &Map<String, Value>,
@@ -451,7 +462,22 @@ fn normalise_receipt(
   out
 }
 
-/// Adds the generated value read from the receipt (v0.24+ shows it only there, §4.4).
+/// A v2 receipts list in the shape of API v1's `recent`: the fields v1 servers list, in their
+/// order (transcripts v0.12.1-more #8 and v0.26.6-more #8), without the v2-only extras.
+pub fn recent_as_v1(mut list: Value) -> Value {
+  if let Value::Array(items) = &mut list {
+    for item in items.iter_mut() {
+      if let Value::Object(rec) = item {
+        for extra in ["secret_key", "passphrase_required", "value", "raw_state"] {
+          rec.shift_remove(extra);
+        }
+      }
+    }
+  }
+  list
+}
+
+/// Adds the generated value read from the receipt (v0.24+ shows it only there).
 pub fn merge_generated_value(mut created: Value, receipt: Option<Value>) -> Value {
   let value = receipt.as_ref().and_then(|r| r.get("value")).cloned();
   if let (Some(v), Value::Object(obj)) = (value, &mut created) {
@@ -482,7 +508,7 @@ fn is_router_miss(body: Option<&Value>, message: Option<&str>) -> bool {
   }
 }
 
-/// v2 errors of every era (§4.5) mapped to the same classes as v1.
+/// v2 errors of every era mapped to the same classes as v1.
 pub fn error(op: Op, resp: &RawResponse) -> Error {
   let body = if resp.is_json() {
     serde_json::from_slice::<Value>(&resp.body).ok()
@@ -511,6 +537,11 @@ pub fn error(op: Op, resp: &RawResponse) -> Error {
     Op::RetrieveSecret | Op::RetrieveMetadata | Op::Burn | Op::SecretStatus
   );
   let err = match (resp.status, message) {
+    // v0.22 answers the burn of a secret already read or burned with a 500 (transcript
+    // v0.22.11-more #19, #22): the same fact every other generation reports as unknown.
+    (500, Some("Secret could not be burned.")) if op == Op::Burn => {
+      Error::new(ErrorKind::UnknownSecret, "Unknown secret")
+    }
     (s, _) if s >= 500 => resp.server_failure(message),
     (401 | 403, _) => Error::new(ErrorKind::NotAuthorized, "Request not authorized"),
     (429, _) => Error::new(ErrorKind::RateLimited, "You have been rate limited."),
@@ -519,7 +550,7 @@ pub fn error(op: Op, resp: &RawResponse) -> Error {
     }
     // A router miss is not an unknown secret: a server without API v2 (v0.12, transcript v0.12.1
     // "GET /api/v2/status": text/plain "Not Found") or a wrong base path answers every v2 route
-    // this way (§4.5: `{"message":"Not Found"}` v0.18-v0.20, `{"error":"Not Found"}` v0.21+,
+    // this way (`{"message":"Not Found"}` v0.18-v0.20, `{"error":"Not Found"}` v0.21+,
     // `error_type: "NotFound"` v0.26+). Unknown secrets carry "Unknown secret" or `RecordNotFound`.
     (404, _) if secret_route && !is_router_miss(body.as_ref(), message) => {
       Error::new(ErrorKind::UnknownSecret, "Unknown secret")
@@ -528,7 +559,10 @@ pub fn error(op: Op, resp: &RawResponse) -> Error {
     (_, Some(m @ ("Incorrect passphrase" | "Double check that passphrase"))) => {
       Error::new(ErrorKind::IncorrectPassphrase, m)
     }
-    (_, Some(m)) => Error::new(ErrorKind::Api, resp.describe(m)),
+    (_, Some(m)) => {
+      let text = size_limit_message(m);
+      Error::new(ErrorKind::Api, resp.describe(text.as_deref().unwrap_or(m)))
+    }
     (_, None) if body.is_none() => return resp.not_json(),
     (_, None) => Error::new(ErrorKind::Api, resp.describe(resp.reason())),
   };
@@ -549,7 +583,7 @@ mod tests {
       content_type: Some("application/json".into()),
       intended_status: None,
       retry_after: None,
-      body: Zeroizing::new(body.as_bytes().to_vec()),
+      body: crate::secret_buf::SecretBuf::copy_of(body.as_bytes()),
       url: "http://h/api/v2/x".into(),
     }
   }
