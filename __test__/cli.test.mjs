@@ -351,14 +351,14 @@ describe('serve', () => {
     assert.equal(status.code, 0, status.stderr)
     assert.match(status.stdout, /^nominal/)
 
-    // v0.22 cannot list recent secrets over API v1 (a real OTS bug the server imitates): use v2.
     const recent = await ots(['recent', '--url', info.url, '--username', info.username, '--api-version', 'v2'], {
       env: { OTS_API_KEY: info.apiKey },
     })
     assert.equal(recent.code, 0, recent.stderr)
+    // v0.22's v1 recent route is broken (a real OTS bug the server imitates): the client reads the
+    // v2 list instead, so API v1 works too.
     const v1 = await ots(['recent', '--url', info.url, '--username', info.username], { env: { OTS_API_KEY: info.apiKey } })
-    assert.equal(v1.code, 1)
-    assertOneErrorLine(v1, 'UnsupportedError')
+    assert.equal(v1.code, 0, v1.stderr)
 
     child.kill('SIGTERM')
     const [code, signal] = await exited
