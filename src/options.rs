@@ -369,6 +369,8 @@ impl CallOptions {
     ots_core::CallOptions {
       timeout: this.and_then(|o| o.timeout),
       cancel: cancel.map(|c| c.token.clone()),
+      // The core fixes the call's deadline when the call starts.
+      deadline: None,
     }
   }
 }

@@ -7,8 +7,8 @@ use std::future::Future;
 
 use napi::bindgen_prelude::{Function, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsString};
+use ots_core::SecretBuf;
 use serde::Serialize;
-use zeroize::Zeroizing;
 
 use crate::errors;
 
@@ -26,40 +26,19 @@ where
     env,
     async move { Ok(fut.await.map(|v| to_json_text(&v))) },
     |env, result| match result {
-      Ok(text) => json_parse(env, &text),
+      // serde_json writes UTF-8 only.
+      Ok(text) => json_parse(env, text.as_str().unwrap_or("null")),
       Err(e) => Err(errors::to_js(env, e)),
     },
   )
 }
 
-/// `value` as JSON text, wiped when dropped. The buffer wipes what it leaves behind whenever it
-/// grows, so no unwiped copy of a secret stays in freed memory.
-fn to_json_text<T: Serialize>(value: &T) -> Zeroizing<String> {
-  struct WipingBuf(Zeroizing<Vec<u8>>);
-  impl std::io::Write for WipingBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-      let need = self.0.len() + b.len();
-      if need > self.0.capacity() {
-        let mut grown = Zeroizing::new(Vec::with_capacity(need.max(self.0.capacity() * 2)));
-        grown.extend_from_slice(&self.0);
-        // The old buffer is wiped when `Zeroizing` drops it.
-        self.0 = grown;
-      }
-      self.0.extend_from_slice(b);
-      Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-      Ok(())
-    }
-  }
-  let mut buf = WipingBuf(Zeroizing::new(Vec::with_capacity(1024)));
+/// `value` as JSON text in the core's wiping buffer (`ots_core::SecretBuf`: it wipes every block
+/// it outgrows, and itself on drop), so no unwiped copy of a secret stays in freed memory.
+fn to_json_text<T: Serialize>(value: &T) -> SecretBuf {
   // Serialising the core's answers cannot fail (string keys, finite numbers); if it ever did, JS
   // would get `null`, never a panic.
-  if serde_json::to_writer(&mut buf, value).is_err() {
-    return Zeroizing::new("null".into());
-  }
-  // serde_json writes UTF-8 only; the bytes move into the String without a copy.
-  Zeroizing::new(String::from_utf8(std::mem::take(&mut *buf.0)).unwrap_or_default())
+  ots_core::secret_buf::to_json(value).unwrap_or_else(|_| SecretBuf::copy_of(b"null"))
 }
 
 /// `JSON.parse(text)` of this environment.
