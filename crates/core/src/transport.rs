@@ -267,13 +267,21 @@ impl Transport {
     // each block it outgrows.
     let mut body =
       SecretBuf::with_capacity(resp.content_length().unwrap_or(0).min(1 << 20) as usize);
+    // hyper's chunks are slices of its read buffer, which the response's header values share:
+    // the chunks are kept until the response is dropped, so that they may be the last references
+    // and can be wiped (see `wipe_chunks`).
+    let mut chunks = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(fail)? {
       if body.len() + chunk.len() > self.max_body {
+        drop(resp);
+        wipe_chunks(chunks);
         return Err(Failure::after_sending(too_large(self.max_body, status)));
       }
       body.extend_from_slice(&chunk);
-      wipe_if_unique(chunk);
+      chunks.push(chunk);
     }
+    drop(resp);
+    wipe_chunks(chunks);
     Ok(RawResponse {
       status,
       content_type,
@@ -431,11 +439,15 @@ fn basic_auth(username: &str, token: &str) -> HeaderValue {
   value
 }
 
-/// Wipes a chunk of the answer that this code holds the only reference to (hyper hands out
-/// chunks that may share its read buffer; those it keeps and reuses).
-fn wipe_if_unique(chunk: Bytes) {
-  if let Ok(mut owned) = chunk.try_into_mut() {
-    zeroize::Zeroize::zeroize(&mut owned[..]);
+/// Wipes each chunk of an answer this code holds the last reference to, before it is freed. A
+/// chunk whose buffer hyper still uses (a kept-alive connection's read buffer) cannot be written
+/// to and is left to hyper: README "Security notes" says so, and `tests/wiping.rs` tells these
+/// blocks apart.
+fn wipe_chunks(chunks: Vec<Bytes>) {
+  for chunk in chunks {
+    if let Ok(mut owned) = chunk.try_into_mut() {
+      zeroize::Zeroize::zeroize(&mut owned[..]);
+    }
   }
 }
 

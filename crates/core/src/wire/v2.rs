@@ -73,8 +73,7 @@ fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> 
 
 /// `POST /secret/conceal` with `{"secret": {...}}` (nested since v0.19).
 pub fn conceal(params: &ShareParams) -> RequestSpec {
-  let fields = create_fields(Some(params.secret.as_str()), &params.options);
-  let body = json!({ "secret": fields });
+  let body = nested(create_fields(Some(params.secret.as_str()), &params.options));
   spec(
     Op::Share,
     Method::Post,
@@ -86,7 +85,7 @@ pub fn conceal(params: &ShareParams) -> RequestSpec {
 
 /// `POST /secret/generate` (v0.19+).
 pub fn generate(options: &CreateOptions) -> RequestSpec {
-  let body = json!({ "secret": create_fields(None, options) });
+  let body = nested(create_fields(None, options));
   spec(
     Op::Generate,
     Method::Post,
@@ -94,6 +93,14 @@ pub fn generate(options: &CreateOptions) -> RequestSpec {
     None,
     Some(body),
   )
+}
+
+/// `{"secret": fields}`, moving `fields` in: `json!` would serialise a copy and drop the original
+/// (with the secret and passphrase in it) unwiped.
+fn nested(fields: Map<String, Value>) -> Value {
+  let mut outer = Map::with_capacity(1);
+  outer.insert("secret".into(), Value::Object(fields));
+  Value::Object(outer)
 }
 
 /// `{"continue": true, "passphrase": ...}`: without `continue` a reveal reveals nothing and a burn
