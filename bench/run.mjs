@@ -44,11 +44,12 @@ const ADDON = opt('addon') ? path.resolve(opt('addon')) : ROOT_ADDON
 // Every child that loads the package loads ADDON (binding.js honours this variable).
 const ADDON_ENV = opt('addon') ? { NAPI_RS_NATIVE_LIBRARY_PATH: ADDON } : {}
 Object.assign(process.env, ADDON_ENV) // the embedded server, when used, runs in this process
-const ALL_CLIENTS = ['wrk', 'this', 'this-nostack', 'original', 'http', 'fetch']
+const ALL_CLIENTS = ['wrk', 'this', 'this-nostack', 'this-w1', 'original', 'http', 'fetch']
 const LABEL = {
   wrk: 'wrk (Lua: share, reveal)',
   this: 'onetimesecret-api 3.0 (this)',
   'this-nostack': 'this, Error.stackTraceLimit = 0',
+  'this-w1': 'this, TOKIO_WORKER_THREADS=1',
   original: 'original onetimesecret-api',
   http: 'node:http keep-alive loop',
   fetch: "Node's fetch",

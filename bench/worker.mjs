@@ -26,6 +26,11 @@ function makeClient(name) {
       // capturing the caller's stack (issue 10.4) costs on the success path, whatever the skin does.
       Error.stackTraceLimit = 0
     // falls through
+    case 'this-w1':
+      // An experiment, not a setting the package makes: napi-rs's tokio runtime with one worker
+      // thread instead of one per core (tokio reads this variable when the runtime is built).
+      if (name === 'this-w1') process.env.TOKIO_WORKER_THREADS = '1'
+    // falls through
     case 'this': {
       const { OneTimeSecretApi } = require(path.join(ROOT, 'index.js'))
       const api = new OneTimeSecretApi(username, apiKey, { url, apiVersion: 'v1' })
