@@ -42,3 +42,14 @@ test('bench --smoke completes against the embedded server and writes a table', {
     fs.rmSync(out, { recursive: true, force: true })
   }
 })
+
+test("README's benchmark paragraph quotes bench/RESULTS.md (every decimal number in it is there)", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const results = fs.readFileSync(path.join(ROOT, 'bench/RESULTS.md'), 'utf8')
+  const start = readme.indexOf('In the run recorded there')
+  assert.ok(start > 0, 'README has the benchmark paragraph')
+  const paragraph = readme.slice(start, readme.indexOf('\n\n', start))
+  const numbers = paragraph.match(/\d+\.\d+/g) || []
+  assert.ok(numbers.length >= 5, `the paragraph quotes numbers: ${paragraph}`)
+  for (const n of numbers) assert.match(results, new RegExp(`(^|[^\\d.])${n.replace('.', '\\.')}($|[^\\d])`, 'm'), `${n} is not in bench/RESULTS.md`)
+})
