@@ -10,11 +10,12 @@
 //   that its first step is the same ensure-built step, and that the step then finds nothing to do.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnCapture } from './helpers/spawn-capture.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const clone = mkdtempSync(join(tmpdir(), 'ots-fresh-clone-'))
@@ -25,15 +26,7 @@ function run(cmd, args) {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('npm_') && !k.startsWith('OTS_') && k !== 'NODE_TEST_CONTEXT') env[k] = v
   env.CARGO_TARGET_DIR = join(ROOT, 'target')
   env.npm_config_prefer_offline = 'true'
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: clone, env, shell: process.platform === 'win32' })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-  })
+  return spawnCapture(cmd, args, { cwd: clone, env, shell: process.platform === 'win32' })
 }
 
 test('npm run demo is enough on a fresh clone: it installs, builds and runs the demo', { timeout: 900_000 }, async () => {

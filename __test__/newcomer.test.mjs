@@ -11,12 +11,13 @@
 // requires `onetimesecret-api-<platform>`.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ESM, CJS, EXPECTED } from './helpers/runtime-programs.mjs'
+import { spawnCapture } from './helpers/spawn-capture.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
@@ -53,15 +54,7 @@ function run(cmd, args, cwd, { shell = false } = {}) {
 
 /** The async form, so independent steps (two packs, two tsc runs) overlap. */
 function runAsync(cmd, args, cwd, { shell = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: childEnv, shell })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (status) => resolve({ status, stdout, stderr }))
-  })
+  return spawnCapture(cmd, args, { cwd, env: childEnv, shell })
 }
 
 async function timedAsync(name, promise) {
@@ -332,18 +325,10 @@ for (const [name, { bin, args }] of Object.entries(RUNTIMES)) {
 
   test(`${name}: the ots CLI shares from stdin, reads the link from stdin, and exits by error code`, async () => {
     const ots = (cliArgs, input, env = {}) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(bin, [...args, join(app, 'node_modules', 'onetimesecret-api', 'bin', 'ots.js'), ...cliArgs], {
-          cwd: app,
-          env: { ...childEnv, ...env },
-        })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-        child.on('error', reject)
-        child.on('close', (status) => resolve({ status, stdout, stderr }))
-        child.stdin.end(input)
+      spawnCapture(bin, [...args, join(app, 'node_modules', 'onetimesecret-api', 'bin', 'ots.js'), ...cliArgs], {
+        cwd: app,
+        env: { ...childEnv, ...env },
+        input,
       })
     const { startServer } = await import(join(ROOT, 'testing.mjs'))
     const server = await startServer()
