@@ -293,13 +293,14 @@ describe('status and failures', () => {
     assert.equal(JSON.parse(j.stdout).status, 'nominal')
   })
 
-  test('a refused connection exits 6 (NetworkError)', async () => {
+  test('a refused connection exits 6 (NetworkError) and says where and why', async () => {
     const s = await startServer()
     const url = s.url
     await s.close()
     const r = await ots(['status', '--url', url])
     assert.equal(r.code, 6)
     assertOneErrorLine(r, 'NetworkError')
+    assert.ok(r.stderr.includes(`connection refused at ${new URL(url).host}`), r.stderr)
   })
 
   test('rate limited exits 5, server error exits 7, timeout exits 6, invalid key exits 2', async () => {

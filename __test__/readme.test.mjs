@@ -142,6 +142,35 @@ test('README: the command-line block shares from a pipe and reads the link back'
   assert.equal(got.stdout, 'the launch code\n')
 })
 
+test('README: the constructor throws InputError for each case its section lists', async () => {
+  const { InputError } = await import('../index.mjs')
+  const section = readme.slice(readme.indexOf('### `new OneTimeSecretApi('), readme.indexOf('| option | default |'))
+  const cases = [
+    [[undefined, 'k'], /^No username or password provided$/, 'missing `username` or `password`'],
+    [[null, 'k'], /^No username or password provided/, 'not a string (`null`, a number)'],
+    [['u', 5], /^No username or password provided/, 'not a string (`null`, a number)'],
+    [['u', 'k', { url: 'ftp://example.com' }], /url/, '`url`'],
+    [['u', 'k', { proxy: 'ftp://example.com' }], /proxy/, '`proxy`'],
+    [['u', 'k', { apiVersion: 'v3' }], /apiVersion/, '`apiVersion`'],
+    [['u', 'k', { region: 'mars' }], /region/, 'unknown `region`'],
+    [['u', 'k', { url: 'https://example.com', region: 'eu' }], /url or region/, 'both `url` and `region`'],
+    [['u', 'k', { ca: 42 }], /^ca: expected a string, got number$/, '`ca` that is not a string'],
+    [['u', 'k', { ca: 'no certificate here' }], /ca.*no PEM certificate/, 'holds no PEM certificate'],
+    [['u', 'k', { timeout: 0 }], /^timeout: expected a number of milliseconds > 0, got 0$/, 'timeout: expected a number of milliseconds > 0, got 0'],
+    [['u', 'k', { connectTimeout: -1 }], /^connectTimeout: expected /, '`connectTimeout`'],
+    [['u', 'k', { retries: 1.5 }], /^retries: expected /, '`retries`'],
+    [['u', 'k', { retryDelay: -1 }], /^retryDelay: expected /, '`retryDelay`'],
+    [['u', 'k', { maxRetryDelay: 'x' }], /^maxRetryDelay: expected /, '`maxRetryDelay`'],
+    [['u', 'k', { maxResponseBytes: 0 }], /^maxResponseBytes: expected /, '`maxResponseBytes`'],
+    [['u', 'k', { shareDomain: 5 }], /^shareDomain: expected /, '`shareDomain`'],
+    [['u', 'k', 'options'], /^options: expected an object/, '`options` that is not an'],
+  ]
+  for (const [args, message, claim] of cases) {
+    assert.ok(section.replace(/\s+/g, ' ').includes(claim), `the section says: ${claim}`)
+    assert.throws(() => new OneTimeSecretApi(...args), (err) => err instanceof InputError && message.test(err.message), JSON.stringify(args))
+  }
+})
+
 test('README: npm run demo shares, reads once, and sees the secret gone', async () => {
   const { stdout } = await run(process.execPath, [join(root, 'examples', 'demo.mjs')], { cwd: root })
   assert.match(stdout, /^shared: {3}http:\/\/127\.0\.0\.1:\d+\/secret\/[0-9a-z]{62} \(state new, ttl 3600 s\)$/m)
