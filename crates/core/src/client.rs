@@ -12,6 +12,9 @@ pub use crate::transport::CallOptions;
 use crate::transport::Transport;
 use crate::wire::{self, v1, v2, Context, CreateOptions, Op, RequestSpec, ShareParams};
 
+/// Builds the request for a key and an optional passphrase (reveal, burn).
+type Keyed = fn(&str, Option<&Zeroizing<String>>) -> RequestSpec;
+
 #[derive(Debug)]
 pub struct Client {
   transport: Transport,
@@ -155,14 +158,8 @@ impl Client {
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
   ) -> Result<Value> {
-    let call = &self.start(call);
-    validate_key(Some(key), key)?;
-    let req = match self.version {
-      ApiVersion::V1 => v1::retrieve_secret(key, passphrase.as_ref()),
-      ApiVersion::V2 => v2::reveal(key, passphrase.as_ref()),
-    };
-    drop(passphrase);
-    self.call(req, call).await
+    let requests = (v1::retrieve_secret as Keyed, v2::reveal as Keyed);
+    self.keyed(key, passphrase, call, requests).await
   }
 
   pub async fn retrieve_metadata(&self, key: &str, call: &CallOptions) -> Result<Value> {
@@ -181,12 +178,25 @@ impl Client {
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
   ) -> Result<Value> {
+    let requests = (v1::burn as Keyed, v2::burn as Keyed);
+    self.keyed(key, passphrase, call, requests).await
+  }
+
+  /// A call on one key with an optional passphrase: the request of this client's API version.
+  async fn keyed(
+    &self,
+    key: &str,
+    passphrase: Option<Zeroizing<String>>,
+    call: &CallOptions,
+    (on_v1, on_v2): (Keyed, Keyed),
+  ) -> Result<Value> {
     let call = &self.start(call);
     validate_key(Some(key), key)?;
-    let req = match self.version {
-      ApiVersion::V1 => v1::burn(key, passphrase.as_ref()),
-      ApiVersion::V2 => v2::burn(key, passphrase.as_ref()),
+    let build = match self.version {
+      ApiVersion::V1 => on_v1,
+      ApiVersion::V2 => on_v2,
     };
+    let req = build(key, passphrase.as_ref());
     drop(passphrase);
     self.call(req, call).await
   }

@@ -32,7 +32,7 @@ impl ApiVersion {
   }
 }
 
-/// Hosted regions (ots-api.md §6): independent deployments with their own accounts and secrets.
+/// Hosted regions: independent deployments with their own accounts and secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {
   Eu,
@@ -87,13 +87,6 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-  pub fn none() -> Self {
-    RetryPolicy {
-      max_retries: 0,
-      ..Default::default()
-    }
-  }
-
   /// Full-jitter exponential backoff: a random delay in [0, min(cap, base * 2^attempt)].
   pub fn backoff(&self, attempt: u32) -> Duration {
     let exp = self
