@@ -182,7 +182,7 @@ ${failedCells.length ? `\n### Unexpected cells\n\n${failedCells.slice(0, 50).map
 
 Rejections by class over ${fuzz.methodCalls.toLocaleString('en')} method calls (resolved: ${fuzz.resolved.toLocaleString('en')}):
 ${Object.entries(fuzz.rejected).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.
-\`FuzzBoom\` is the fuzzer's own error, thrown by hostile getters and Proxy traps and passed through unchanged.
+\`FuzzBoom\` is the fuzzer's own error, thrown by hostile getters and Proxy traps; it arrives as the \`cause\` of an \`InputError\` (${fuzz.fuzzBoomCauses.toLocaleString('en')} times), never on its own.
 ${fuzz.violations.length ? `\nViolations:\n\n${fuzz.violations.slice(0, 50).map((v) => `- ${v}`).join('\n')}\n` : ''}
 The Rust response parsers are fuzzed separately: \`PROPTEST_CASES=50000 cargo test -p ots-core --test parser_props\`.
 `
