@@ -129,6 +129,12 @@ test('secrets and passphrases never appear in call errors (input errors, wrong p
     c.share(SECRET_MARK.repeat(10_000), { passphrase: PASS_MARK }),
     c.share(SECRET_MARK, { passphrase: PASS_MARK, recipient: 12 }),
     c.share(SECRET_MARK, { passphrase: 'x' }), // too short: the server says so
+    // Values of the wrong type are described by their type, never converted to text.
+    c.share({ toString: () => SECRET_MARK }),
+    c.share(SECRET_MARK, { passphrase: { toString: () => PASS_MARK } }),
+    c.share(SECRET_MARK, { passphrase: [PASS_MARK] }),
+    c.retrieveSecret({ toString: () => SECRET_MARK }),
+    c.burn(shared.metadata_key, { passphrase: new String(PASS_MARK) }),
   ]
   const settled = await Promise.allSettled(attempts)
   server.setFault({ kind: 'status', status: 500, route: 'POST /api/v1/share', times: 1 })
@@ -143,6 +149,16 @@ test('secrets and passphrases never appear in call errors (input errors, wrong p
   // the one allowed echo is of the key argument, so exclude that case by checking the others.
   const leaks = log.leaked.filter((l) => !l.text.startsWith('Invalid key provided'))
   assert.deepEqual(leaks, [])
+})
+
+test('an option whose getter throws: the InputError names the option, and what was thrown is only its cause', async () => {
+  const c = new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url: server.url, retries: 0 })
+  const thrown = new Error(`refusing ${PASS_MARK}`)
+  const e = await c.share(SECRET_MARK, { get passphrase() { throw thrown } }).then(() => assert.fail('resolved'), (err) => err)
+  assert.ok(e instanceof InputError)
+  assert.equal(e.message, 'passphrase: reading it threw (see cause)')
+  assert.equal(e.cause, thrown, "the caller's own error, untouched")
+  for (const text of [e.message, e.stack, JSON.stringify(e)]) assert.ok(!hasMarker(text), text)
 })
 
 test('nothing the process writes (stdout, stderr, with every debug switch on) contains a secret', () => {
