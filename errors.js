@@ -29,8 +29,11 @@ class OneTimeSecretError extends Error {
       if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage
       if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter
       // v2 generate that created a secret but could not read its value: its keys, to burn it.
-      if (details.metadata_key !== undefined) this.metadata_key = details.metadata_key
-      if (details.secret_key !== undefined) this.secret_key = details.secret_key
+      // Not enumerable, so logging the error (JSON.stringify, util.inspect) does not show them:
+      // a secret key is the capability to read the secret.
+      for (const k of ['metadata_key', 'secret_key']) {
+        if (details[k] !== undefined) Object.defineProperty(this, k, { value: details[k], writable: true, configurable: true })
+      }
     }
   }
 }

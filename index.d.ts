@@ -229,6 +229,12 @@ export declare class OneTimeSecretError extends Error {
   serverMessage?: string
   /** Seconds to wait before retrying (rate limits), when the server said. */
   retryAfter?: number
+  /**
+   * Added in 3.0: API v2 `generate` created a secret but could not read its value: its keys, so
+   * the caller can burn it. Not enumerable (logging the error does not show them).
+   */
+  metadata_key?: string
+  secret_key?: string
 }
 export declare class InputError extends OneTimeSecretError {}
 export declare class NotAuthorizedError extends OneTimeSecretError {}
