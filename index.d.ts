@@ -83,22 +83,26 @@ export interface ApiOptionsBurn extends CallOptions {
   passphrase?: string
 }
 
-export interface ApiResponseShare {
+/** Added in 3.0: the fields every receipt has (share, generate, retrieveMetadata, recentMetadata). */
+export interface ApiReceiptFields {
   custid: string
   metadata_key: string
-  secret_key: string
-  /** `<url>/secret/<secret_key>` */
-  share_link: string
   ttl: number
   metadata_ttl: number
-  secret_ttl: number
   state: ApiResponseState
   updated: number
   created: number
   recipient: string[]
-  passphrase_required: boolean
   /** Every other field the server sent. With API v2: `raw` (the server's answer) and `raw_state`. */
   [field: string]: unknown
+}
+
+export interface ApiResponseShare extends ApiReceiptFields {
+  secret_key: string
+  /** `<url>/secret/<secret_key>` */
+  share_link: string
+  secret_ttl: number
+  passphrase_required: boolean
 }
 
 export interface ApiResponseGenerate extends ApiResponseShare {
@@ -111,21 +115,12 @@ export interface ApiResponseRetrieveSecret {
   [field: string]: unknown
 }
 
-export interface ApiResponseRetrieveMetadata {
-  custid: string
-  metadata_key: string
-  ttl: number
-  metadata_ttl: number
-  state: ApiResponseState
-  updated: number
-  created: number
-  recipient: string[]
+export interface ApiResponseRetrieveMetadata extends ApiReceiptFields {
   secret_key?: string
   share_link?: string
   secret_ttl?: number
   received?: number
   passphrase_required?: boolean
-  [field: string]: unknown
 }
 
 export interface ApiResponseBurn {
@@ -146,18 +141,9 @@ export interface ApiResponseBurn {
   [field: string]: unknown
 }
 
-export interface ApiResponseRecentMetadata {
-  custid: string
-  metadata_key: string
-  ttl: number
-  metadata_ttl: number
+export interface ApiResponseRecentMetadata extends ApiReceiptFields {
   secret_ttl: number
-  state: ApiResponseState
-  updated: number
-  created: number
-  recipient: string[]
   received?: number
-  [field: string]: unknown
 }
 
 /** Added in 3.0: `secretStatus()` (API v2). */
