@@ -132,16 +132,18 @@ impl<'a> Bag<'a> {
     })
   }
 
-  /// The field's value, `None` when absent, `undefined` or `null`.
-  fn get(&self, field: &str) -> Res<Option<Unknown<'a>>> {
+  /// The field's value and its type name, `None` when absent, `undefined` or `null`.
+  fn get(&self, field: &str) -> Res<Option<(Unknown<'a>, &'static str)>> {
     let Some(obj) = &self.obj else {
       return Ok(None);
     };
     let threw = |_| Bad::Threw(self.label(field));
     let v: Unknown<'a> = obj.get_named_property(field).map_err(threw)?;
     // Telling an array from an object can throw too (a revoked Proxy).
-    type_name(&v).map_err(threw)?;
-    Ok(if is_nullish(&v)? { None } else { Some(v) })
+    Ok(match type_name(&v).map_err(threw)? {
+      "undefined" | "null" => None,
+      t => Some((v, t)),
+    })
   }
 
   /// The option's name in messages: `timeout`, or `characterSets.numbers` inside a nested bag.
@@ -153,10 +155,10 @@ impl<'a> Bag<'a> {
   }
 
   pub fn string(&self, field: &str) -> Res<Option<String>> {
-    let Some(v) = self.get(field)? else {
+    let Some((v, t)) = self.get(field)? else {
       return Ok(None);
     };
-    match type_name(&v)? {
+    match t {
       "string" => Ok(Some(String::from_unknown(v)?)),
       t => Err(invalid(&self.label(field), "a string", t).into()),
     }
@@ -168,10 +170,10 @@ impl<'a> Bag<'a> {
   }
 
   pub fn boolean(&self, field: &str) -> Res<Option<bool>> {
-    let Some(v) = self.get(field)? else {
+    let Some((v, t)) = self.get(field)? else {
       return Ok(None);
     };
-    match type_name(&v)? {
+    match t {
       "boolean" => Ok(Some(bool::from_unknown(v)?)),
       t => Err(invalid(&self.label(field), "a boolean", t).into()),
     }
@@ -179,15 +181,14 @@ impl<'a> Bag<'a> {
 
   /// A number within `range`; `expected` says what in messages.
   fn number(&self, field: &str, range: &Range) -> Res<Option<f64>> {
-    let Some(v) = self.get(field)? else {
+    let Some((v, t)) = self.get(field)? else {
       return Ok(None);
     };
-    let label = self.label(field);
-    let n = match type_name(&v)? {
-      "number" => f64::from_unknown(v)?,
-      t => return Err(invalid(&label, range.expected, t).into()),
-    };
-    range.check(&label, n)?;
+    if t != "number" {
+      return Err(invalid(&self.label(field), range.expected, t).into());
+    }
+    let n = f64::from_unknown(v)?;
+    range.check(&self.label(field), n)?;
     Ok(Some(n))
   }
 
@@ -208,7 +209,7 @@ impl<'a> Bag<'a> {
   pub fn nested(&self, field: &'static str) -> Res<Option<Bag<'a>>> {
     match self.get(field)? {
       None => Ok(None),
-      Some(v) => Bag::new(v, field).map(Some),
+      Some((v, _)) => Bag::new(v, field).map(Some),
     }
   }
 }
