@@ -44,12 +44,13 @@ const ADDON = opt('addon') ? path.resolve(opt('addon')) : ROOT_ADDON
 // Every child that loads the package loads ADDON (binding.js honours this variable).
 const ADDON_ENV = opt('addon') ? { NAPI_RS_NATIVE_LIBRARY_PATH: ADDON } : {}
 Object.assign(process.env, ADDON_ENV) // the embedded server, when used, runs in this process
-const ALL_CLIENTS = ['wrk', 'this', 'this-nostack', 'this-w1', 'original', 'http', 'fetch']
+const ALL_CLIENTS = ['wrk', 'this', 'this-nostack', 'this-native', 'this-w1', 'original', 'http', 'fetch']
 const LABEL = {
   wrk: 'wrk (Lua: share, reveal)',
   this: 'onetimesecret-api 3.0 (this)',
   'this-nostack': 'this, Error.stackTraceLimit = 0',
   'this-w1': 'this, TOKIO_WORKER_THREADS=1',
+  'this-native': 'this, native binding without the JS skin',
   original: 'original onetimesecret-api',
   http: 'node:http keep-alive loop',
   fetch: "Node's fetch",
@@ -606,18 +607,32 @@ async function main() {
   lines.push('')
   lines.push(`- require() of this package: median ${fmtMs(reqMs)} ms over ${res.reqThis.length} fresh processes (min ${fmtMs(Math.min(...res.reqThis))}, max ${fmtMs(Math.max(...res.reqThis))}); the original package: median ${fmtMs(median(res.reqOrig))} ms.`)
   lines.push(`- RSS (32 in flight, this package, gc() before each reading): ${fmt(mib(res.rss.rss_after_warmup), 1)} MiB after ${res.rss.warmup_calls.toLocaleString('en-US')} warm-up calls, ${fmt(mib(res.rss.rss_after), 1)} MiB after ${res.rss.calls.toLocaleString('en-US')} more calls (${fmt(res.rss.calls / res.rss.seconds)} req/s during that run).`)
-  if (clients.includes('this-nostack')) {
-    // Issue 10.4: the caller's stack is captured on every call, success included. Its cost is the
-    // difference between the client as shipped and the same client with Error.stackTraceLimit = 0.
-    const ns1 = get('this-nostack', 1)
-    const ns32 = get('this-nostack', 32)
+  {
+    // Issue 10.4: a failed call's error gets the caller's stack. What that machinery costs a call
+    // that succeeds: 'this' against the same client with V8's stack capture made free
+    // (Error.stackTraceLimit = 0), and against the bare native binding (no JS skin at all).
     const jsCpu = (client) => {
-      const rs = raw.filter((r) => r.client === client && r.concurrency === 32 && r.threads)
-      return median(rs.map((r) => (r.threads['main (JS)'] ? r.threads['main (JS)'].user_us + r.threads['main (JS)'].sys_us : NaN)))
+      const rs = raw.filter((r) => r.client === client && r.concurrency === 32 && r.threads && r.threads['main (JS)'])
+      return median(rs.map((r) => r.threads['main (JS)'].user_us + r.threads['main (JS)'].sys_us))
     }
-    lines.push(
-      `- Caller-stack capture on the success path (this package as shipped vs the same with \`Error.stackTraceLimit = 0\`): 1 in flight p50 ${fmtMs(me1.p50_ms)} vs ${fmtMs(ns1.p50_ms)} ms; 32 in flight ${fmt(me32.rps)} (${fmt(me32.rps_min)}-${fmt(me32.rps_max)}) vs ${fmt(ns32.rps)} (${fmt(ns32.rps_min)}-${fmt(ns32.rps_max)}) req/s, JS-thread CPU ${fmt(jsCpu('this'), 1)} vs ${fmt(jsCpu('this-nostack'), 1)} us per call.`,
-    )
+    const cmp = (c) => {
+      const a1 = get(c, 1)
+      const a32 = get(c, 32)
+      return `${LABEL[c]}: 1 in flight p50 ${fmtMs(a1.p50_ms)} ms (this: ${fmtMs(me1.p50_ms)}); 32 in flight ${fmt(a32.rps)} req/s, ${fmt(a32.rps_min)}-${fmt(a32.rps_max)} over rounds (this: ${fmt(me32.rps)}, ${fmt(me32.rps_min)}-${fmt(me32.rps_max)}); JS-thread CPU ${fmt(jsCpu(c), 1)} us per call (this: ${fmt(jsCpu('this'), 1)})`
+    }
+    // Measurable only if the two clients' per-round values do not overlap.
+    const range = (c, n, f) => {
+      const v = raw.filter((r) => r.client === c && r.concurrency === n).map(f)
+      return [Math.min(...v), Math.max(...v)]
+    }
+    const overlap = ([a, b], [c, d]) => a <= d && c <= b
+    const verdict = (c) => {
+      const p50 = overlap(range(c, 1, (r) => r.p50_ms), range('this', 1, (r) => r.p50_ms))
+      const rps = overlap(range(c, 32, (r) => r.rps), range('this', 32, (r) => r.rps))
+      return p50 && rps ? 'within the spread of the rounds on both (not measurable)' : `outside the spread of the rounds on ${[!p50 && 'p50 at 1 in flight', !rps && 'req/s at 32 in flight'].filter(Boolean).join(' and ')}`
+    }
+    const with_ = ['this-nostack', 'this-native'].filter((c) => clients.includes(c))
+    if (with_.length) lines.push(`- Caller-stack capture on the success path (issue 10.4): ${with_.map((c) => `${cmp(c)}: ${verdict(c)}`).join('; ')}.`)
   }
   if (addon) lines.push(`- Addon measured (${addon.file}): ${addon.size.toLocaleString('en-US')} bytes (${fmt(mib(addon.size), 2)} MiB), \`file\`: ${addon.desc || 'n/a'}.`)
   if (build && build.error) {
@@ -650,7 +665,7 @@ async function main() {
   lines.push('Thread CPU comes from /proc/self/task/*/stat (10 ms ticks), divided by the calls made in the measured window.')
   const profFiles = [
     ['before the perf changes (JSON.parse settle, pre-parsed base URL)', path.join(HERE, 'profile/before/summary.json')],
-    ['after them', path.join(HERE, 'profile/summary.json')],
+    ["after issue 14's batch settle", path.join(HERE, 'profile/summary.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
