@@ -56,9 +56,9 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
       let receipt = record
         .get("receipt")
         .or_else(|| record.get("metadata"))
-        .and_then(Value::as_object)
+        .filter(|r| r.is_object())
         .ok_or_else(shape_error)?;
-      let secret = record.get("secret").and_then(Value::as_object);
+      let secret = record.get("secret");
       let mut out = normalise_receipt(ctx, receipt, secret, raw.get("custid"), None);
       if let Some(v) = value {
         out.insert("value".into(), v);
@@ -70,7 +70,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
       let value = take_secret(&mut raw, &["details", "secret_value"]).filter(|v| v != "");
       let record = raw
         .get("record")
-        .and_then(Value::as_object)
+        .filter(|r| r.is_object())
         .ok_or_else(shape_error)?;
       let out = normalise_receipt(ctx, record, None, raw.get("custid"), value);
       finish(ctx, out, raw)
@@ -113,7 +113,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
         .ok_or_else(|| {
           Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status)
         })?;
-      let state = normalise_receipt(ctx, record, None, raw.get("custid"), None);
+      let state = normalise_receipt(ctx, &raw["record"], None, raw.get("custid"), None);
       let shortkey = record
         .get("secret_shortid")
         .or_else(|| record.get("secret_shortkey"))
@@ -130,7 +130,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
         .ok_or_else(shape_error)?;
       let items = records
         .iter()
-        .filter_map(Value::as_object)
+        .filter(|r| r.is_object())
         .map(|r| {
           let mut item = normalise_receipt(ctx, r, None, raw.get("custid"), None);
           item.shift_remove("secret_key");

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::receipt::number;
+use super::receipt::whole_number;
 use crate::error::{Error, ErrorKind};
 use crate::wire::{is_rate_limit_message, size_limit_message, Op, RawResponse};
 
@@ -46,8 +46,8 @@ pub fn error(op: Op, resp: &RawResponse) -> Error {
     body
       .as_ref()
       .and_then(|b| b.get("retry_after"))
-      .and_then(|v| number(Some(v)))
-      .and_then(|v| v.as_u64())
+      .and_then(whole_number)
+      .and_then(|n| u64::try_from(n).ok())
   });
   let secret_route = matches!(
     op,

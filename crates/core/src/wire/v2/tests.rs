@@ -220,3 +220,30 @@ fn version_strings() {
   .unwrap();
   assert_eq!(v, "0.22.11");
 }
+
+#[test]
+fn receipt_fields_are_read_leniently() {
+  use super::receipt::whole_number;
+  for (v, n) in [
+    (json!(3600), Some(3600)),
+    (json!("3600"), Some(3600)),
+    (json!(1795714792.69139), Some(1795714792)),
+    (json!("1795714792.69139"), Some(1795714792)),
+    (json!(""), None),
+    (json!(null), None),
+    (json!("abc"), None),
+    (json!([1]), None),
+  ] {
+    assert_eq!(whole_number(&v), n, "{v}");
+  }
+  // Fields of unexpected types read as absent: the answer still parses.
+  let body = r#"{"record":{"key":7,"custid":["x"],"state":"received","secret_ttl":{},"received":"","revealed":"1795714792","recipients":[1,"a***@e***.com"],"has_passphrase":"yes","share_domain":5}}"#;
+  let v = parse(Op::RetrieveMetadata, &CTX, &resp(200, body)).unwrap();
+  assert_eq!(v["metadata_key"], Value::Null);
+  assert_eq!(v["custid"], "anon");
+  assert_eq!(v["ttl"], Value::Null);
+  assert_eq!(v["received"], 1795714792);
+  assert_eq!(v["recipient"], json!(["a***@e***.com"]));
+  assert_eq!(v["share_domain"], "");
+  assert!(v.get("passphrase_required").is_none());
+}
