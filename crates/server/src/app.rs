@@ -93,7 +93,7 @@ impl Shared {
       generation,
       clock: Clock::new(),
       store: Mutex::new(Store {
-        modern_reveal: generation == Generation::V0_26,
+        renew_on_change: generation.profile().receipt_renewed,
         ..Store::default()
       }),
       accounts: RwLock::new(HashMap::new()),

@@ -184,7 +184,9 @@ async fn read_body(
   }
 }
 
-fn oversize(g: Generation, v2: bool) -> Reply {
+/// The generation's answer to a request that failed inside the server (the real ones answer an
+/// over-limit body this way, and a `generate` whose `strand` raised).
+pub fn server_error(g: Generation, v2: bool) -> Reply {
   match (g, v2) {
     (Generation::V0_12, _) => Reply::raw(500, TEXT, b"Server error"),
     (Generation::V0_26, true) => Reply::raw(
@@ -240,7 +242,7 @@ async fn handle(
 
   let reply = match read_body(&parts, body).await {
     Err(BodyError::Io) => return Err(io::Error::other("request body")),
-    Err(BodyError::TooLarge) => oversize(g, v2),
+    Err(BodyError::TooLarge) => server_error(g, v2),
     Ok(bytes) => {
       if let Route::NotFound { v2: true } = route {
         v2::not_found(g)

@@ -2,6 +2,7 @@
 
 use rand::Rng;
 
+use crate::profile::{Alphabet, KeyShape};
 use crate::Generation;
 
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -13,28 +14,24 @@ fn base36(len: usize) -> String {
     .collect()
 }
 
-/// A secret or receipt key.
-/// * v0.12: gibbler SHA-1 in base36, so at most 31 characters (a leading zero digit drops, giving 30).
-/// * v0.22: `Familia.generate_id.slice(0, 31)`, exactly 31.
-/// * v0.26: verifiable id, exactly 62.
+/// A secret or receipt key, shaped as the generation's (see [`KeyShape`]).
 pub fn new_key(generation: Generation) -> String {
-  match generation {
-    Generation::V0_12 => {
+  match generation.profile().key {
+    KeyShape::Sha1Base36 => {
       let k = base36(31);
       match k.strip_prefix('0') {
         Some(rest) => rest.to_string(),
         None => k,
       }
     }
-    Generation::V0_22 => {
-      // The first character of a 256-bit number in base36 is never '0'.
-      let mut k = base36(31);
+    KeyShape::Exact(n) => {
+      // The first character of a large number in base 36 is never '0'.
+      let mut k = base36(n);
       if k.starts_with('0') {
         k.replace_range(0..1, "1");
       }
       k
     }
-    Generation::V0_26 => base36(62),
   }
 }
 
@@ -54,20 +51,66 @@ pub fn owner_id() -> String {
   format!("{}-{}-7{}-{}-{}", h(8), h(4), h(3), h(4), h(12))
 }
 
-/// The 12-character generated password. v0.12 used `strand(12)` (letters and digits); v0.22 and
-/// v0.26 mix in symbols (as the transcripts show: `jfZ]A9-4@e,k`, `>yR8Se4D>9bg`).
-pub fn generated_value(generation: Generation) -> String {
-  const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-  const SYMBOLS: &[u8] =
-    b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#$%^&*()-_=+[]{};:,.<>?~";
-  let set = match generation {
-    Generation::V0_12 => ALNUM,
-    _ => SYMBOLS,
-  };
+/// Which character sets a generated password draws from (`character_sets` of v2 `generate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CharacterSets {
+  pub uppercase: bool,
+  pub lowercase: bool,
+  pub numbers: bool,
+  pub symbols: bool,
+}
+
+impl Default for CharacterSets {
+  fn default() -> Self {
+    CharacterSets {
+      uppercase: true,
+      lowercase: true,
+      numbers: true,
+      symbols: true,
+    }
+  }
+}
+
+const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+const LOWER: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
+const DIGITS: &[u8] = b"23456789";
+const SYMBOLS: &[u8] = b"!@#$%^&*()_-+=[]{}|:;\"'<>,.?/~`";
+/// v0.12's `VALID_CHARS_SAFE`: letters and digits without `i l o 1 0` (upper-case I and O stay).
+const STRAND_012: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ23456789*$!?()";
+
+fn pick(rng: &mut impl Rng, set: &[u8]) -> char {
+  set[rng.random_range(0..set.len())] as char
+}
+
+/// A generated password of `len` characters, as the generation's `strand` makes it.
+pub fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> String {
   let mut rng = rand::rng();
-  (0..12)
-    .map(|_| set[rng.random_range(0..set.len())] as char)
-    .collect()
+  if alphabet == Alphabet::Strand012 {
+    return (0..len).map(|_| pick(&mut rng, STRAND_012)).collect();
+  }
+  let chosen: Vec<&[u8]> = [
+    (sets.uppercase, UPPER),
+    (sets.lowercase, LOWER),
+    (sets.numbers, DIGITS),
+    (sets.symbols, SYMBOLS),
+  ]
+  .into_iter()
+  .filter_map(|(on, set)| on.then_some(set))
+  .collect();
+  if chosen.is_empty() {
+    return (0..len).map(|_| pick(&mut rng, STRAND_012)).collect();
+  }
+  let all: Vec<u8> = chosen.concat();
+  // One of every chosen set, the rest from all of them, shuffled.
+  let mut out: Vec<char> = chosen.iter().map(|set| pick(&mut rng, set)).collect();
+  out.truncate(len);
+  while out.len() < len {
+    out.push(pick(&mut rng, &all));
+  }
+  for i in (1..out.len()).rev() {
+    out.swap(i, rng.random_range(0..=i));
+  }
+  out.into_iter().collect()
 }
 
 /// `a***@e***.com` (spec §0: recipients are obscured).
@@ -127,14 +170,28 @@ mod tests {
   }
 
   #[test]
-  fn generated_values_are_12_chars() {
-    for g in [Generation::V0_12, Generation::V0_22, Generation::V0_26] {
-      let v = generated_value(g);
-      assert_eq!(v.chars().count(), 12);
+  fn generated_values_follow_length_and_sets() {
+    for _ in 0..100 {
+      let v = generated_value(Alphabet::Strand012, 12, CharacterSets::default());
+      assert_eq!(v.len(), 12);
+      assert!(v.bytes().all(|b| STRAND_012.contains(&b)), "{v}");
+      let v = generated_value(Alphabet::CharacterSets, 20, CharacterSets::default());
+      assert_eq!(v.len(), 20);
+      for set in [UPPER, LOWER, DIGITS, SYMBOLS] {
+        assert!(v.bytes().any(|b| set.contains(&b)), "{v} lacks a set");
+      }
+      let no_symbols = CharacterSets {
+        symbols: false,
+        ..CharacterSets::default()
+      };
+      let v = generated_value(Alphabet::CharacterSets, 20, no_symbols);
+      assert!(v.bytes().all(|b| b.is_ascii_alphanumeric()), "{v}");
+      assert!(!v.contains(['i', 'l', 'o', '1', 'I', 'O', '0']), "{v}");
     }
-    assert!(generated_value(Generation::V0_12)
-      .chars()
-      .all(|c| c.is_ascii_alphanumeric()));
+    assert_eq!(
+      generated_value(Alphabet::CharacterSets, 2, CharacterSets::default()).len(),
+      2
+    );
   }
 
   #[test]

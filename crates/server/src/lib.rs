@@ -16,11 +16,14 @@ use tokio_util::task::TaskTracker;
 mod app;
 mod clock;
 mod faults;
+mod generate;
 mod http;
 mod keys;
 mod limits;
+mod profile;
 mod router;
 mod store;
+pub mod transcript;
 mod v1;
 mod v2;
 

@@ -1,6 +1,7 @@
 //! TTL clamping, size and passphrase rules per generation (spec §3.7 for v1, §4.6 for v2).
 //! TTLs are clamped, never rejected (except the v0.26 v2 entitlement check, §4.6).
 
+use crate::profile::SizeRule;
 use crate::Generation;
 
 pub const DAY: u64 = 86_400;
@@ -89,21 +90,16 @@ pub fn ttl_v2_026(raw: Option<&str>, authenticated: bool) -> Result<u64, ()> {
   }
 }
 
-/// What to do with the secret's size (§3.7 "Size", §4.6).
-pub enum SizeRule {
-  /// Silently truncate to this many characters (<= v0.23).
-  Truncate(usize),
-  /// Reject above this many bytes (v0.26).
-  MaxBytes(usize),
-}
-
-pub fn size_rule(generation: Generation, authenticated: bool) -> SizeRule {
-  match generation {
-    // v0.11-v0.17: 1 000 000 (the transcript's 2 MB secret reads back as 1 000 000 characters).
-    Generation::V0_12 => SizeRule::Truncate(1_000_000),
-    // v0.18-v0.23: anonymous 100 000, basic 1 000 000.
-    Generation::V0_22 => SizeRule::Truncate(if authenticated { 1_000_000 } else { 100_000 }),
-    Generation::V0_26 => SizeRule::MaxBytes(10_000),
+/// Applies the generation's size rule (`Profile::size`): `Ok(true)` when the value was cut,
+/// `Err(max_bytes)` when it is refused.
+pub fn apply_size(rule: SizeRule, value: &mut String, authenticated: bool) -> Result<bool, usize> {
+  match rule {
+    SizeRule::Truncate { anonymous, account } => Ok(truncate_chars(
+      value,
+      if authenticated { account } else { anonymous },
+    )),
+    SizeRule::MaxBytes(n) if value.len() > n => Err(n),
+    SizeRule::MaxBytes(_) => Ok(false),
   }
 }
 
@@ -119,13 +115,9 @@ pub fn truncate_chars(s: &mut String, n: usize) -> bool {
   }
 }
 
-/// Passphrase length rules: none on v0.12; min 8 / max 128 on v0.22 (v0.22.5+); min 4 / max 128 on v0.26.
+/// The generation's passphrase length rule (`Profile::passphrase_len`): the form error, if any.
 pub fn passphrase_error(generation: Generation, passphrase: &str) -> Option<String> {
-  let (min, max) = match generation {
-    Generation::V0_12 => return None,
-    Generation::V0_22 => (8, 128),
-    Generation::V0_26 => (4, 128),
-  };
+  let (min, max) = generation.profile().passphrase_len?;
   let n = passphrase.chars().count();
   if n < min {
     Some(format!("Passphrase must be at least {min} characters long"))

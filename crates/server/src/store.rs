@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use zeroize::Zeroizing;
 
+use crate::profile::RecentOrder;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
   Conceal,
@@ -44,6 +46,10 @@ impl RState {
       RState::Expired => "expired",
       RState::Orphaned => "orphaned",
     }
+  }
+  /// Read, burned, expired or orphaned: the secret is gone.
+  pub fn is_destroyed(self) -> bool {
+    !matches!(self, RState::New | RState::Viewed)
   }
   /// v0.26 internal vocabulary (v2).
   pub fn modern(self) -> &'static str {
@@ -128,6 +134,8 @@ pub struct ReceiptRec {
   /// v0.26: a generated value can be shown once on the receipt within 60 s (§3.4.5, §4.4).
   pub generated_value: Option<Zeroizing<String>>,
   pub view_count: u32,
+  /// Made through API v2 (which stores an empty `memo`).
+  pub memo_stored: bool,
   pub first_access: Option<f64>,
   pub last_access: Option<f64>,
 }
@@ -141,14 +149,24 @@ impl ReceiptRec {
   }
 }
 
+/// An account's activity counters (v0.22 `authcheck`: `secrets_created`, `secrets_burned`,
+/// `secrets_shared`: its secrets made, burned, and read by someone).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+  pub created: u64,
+  pub burned: u64,
+  pub shared: u64,
+}
+
 #[derive(Default)]
 pub struct Store {
+  pub counters: HashMap<String, Counters>,
   pub secrets: HashMap<String, SecretRec>,
   pub receipts: HashMap<String, ReceiptRec>,
   /// Receipt keys per account email, oldest first.
   pub recent: HashMap<String, Vec<String>>,
-  /// v0.26 reveal bookkeeping (see `take_secret`).
-  pub modern_reveal: bool,
+  /// A receipt's lifetime starts again when its state changes (`Profile::receipt_renewed`).
+  pub renew_on_change: bool,
   pub last_sweep: f64,
 }
 
@@ -189,6 +207,7 @@ impl Store {
 
   pub fn insert(&mut self, secret: SecretRec, receipt: ReceiptRec) {
     if let Some(owner) = &receipt.owner {
+      self.counters.entry(owner.clone()).or_default().created += 1;
       self
         .recent
         .entry(owner.clone())
@@ -217,20 +236,45 @@ impl Store {
     self.receipts.get_mut(key)
   }
 
+  /// The receipts of `owner`, in the generation's `recent` order.
+  pub fn recent_of(&self, owner: &str, order: RecentOrder) -> Vec<&ReceiptRec> {
+    let mut list: Vec<&ReceiptRec> = self
+      .recent
+      .get(owner)
+      .map(|keys| keys.iter().filter_map(|k| self.receipts.get(k)).collect())
+      .unwrap_or_default();
+    let second = |t: f64| t.floor() as i64;
+    match order {
+      // Insertion order is creation order.
+      RecentOrder::OldestFirst => {}
+      RecentOrder::NewestFirst => list.reverse(),
+      RecentOrder::NewestFirstKeysDescending => {
+        list.sort_by(|a, b| (second(b.created), &b.key).cmp(&(second(a.created), &a.key)))
+      }
+      RecentOrder::UpdatedNewestFirst => {
+        list.sort_by(|a, b| (second(a.created), &a.key).cmp(&(second(b.created), &b.key)));
+        // Stable: the same second of `updated` keeps creation order.
+        list.sort_by_key(|r| std::cmp::Reverse(second(r.updated)));
+      }
+    }
+    list
+  }
+
   /// The atomic take of a one-time read: removes the secret and marks its receipt `received`.
   /// Only one caller can ever get `Some` for a key (callers hold the store lock).
   pub fn take_secret(&mut self, key: &str, now: f64) -> Option<SecretRec> {
     let s = self.secrets.remove(key)?;
     if let Some(r) = self.receipts.get_mut(&s.receipt_key) {
-      if self.modern_reveal {
-        // v0.26: a reveal also records the preview (transcript v0.26 #39: previewed = revealed).
-        r.previewed_at.get_or_insert(now);
-        r.viewed_at.get_or_insert(now);
-      }
       r.state = RState::Received;
       r.received_at = Some(now);
       r.updated = now;
       r.generated_value = None;
+      if self.renew_on_change {
+        r.expires = now + 2.0 * r.ttl as f64;
+      }
+      if let Some(owner) = &r.owner {
+        self.counters.entry(owner.clone()).or_default().shared += 1;
+      }
     }
     Some(s)
   }
@@ -247,6 +291,12 @@ impl Store {
     r.burned_at = Some(now);
     r.updated = now;
     r.generated_value = None;
+    if self.renew_on_change {
+      r.expires = now + 2.0 * r.ttl as f64;
+    }
+    if let Some(owner) = &r.owner {
+      self.counters.entry(owner.clone()).or_default().burned += 1;
+    }
     true
   }
 
@@ -255,6 +305,19 @@ impl Store {
     self.secrets.clear();
     self.receipts.clear();
     self.recent.clear();
+    self.counters.clear();
+  }
+
+  /// Marks a receipt viewed by its creator.
+  pub fn mark_viewed(&mut self, receipt_key: &str, now: f64) {
+    if let Some(r) = self.receipts.get_mut(receipt_key) {
+      r.state = RState::Viewed;
+      r.viewed_at = Some(now);
+      r.updated = now;
+      if self.renew_on_change {
+        r.expires = now + 2.0 * r.ttl as f64;
+      }
+    }
   }
 }
 
@@ -307,6 +370,7 @@ mod tests {
       truncated: false,
       generated_value: None,
       view_count: 0,
+      memo_stored: false,
       first_access: None,
       last_access: None,
     };

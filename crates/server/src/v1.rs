@@ -5,8 +5,10 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use crate::app::{int, lock, Caller, Ctx, Reply, JSON, JSON_UTF8, TEXT};
+use crate::generate::{self, Refusal};
 use crate::keys;
-use crate::limits::{self, SizeRule};
+use crate::keys::CharacterSets;
+use crate::limits;
 use crate::router::Route;
 use crate::store::{Kind, RState, ReceiptRec, SecretRec};
 use crate::Generation::{self, *};
@@ -132,27 +134,31 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
 fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   let g = ctx.gen;
   let authed = caller.is_auth();
+  let profile = g.profile();
   let mut value: Zeroizing<String> = if generate {
-    Zeroizing::new(keys::generated_value(g))
+    let honour = profile.generate.v1_length;
+    let sets = CharacterSets::default();
+    match generate::value(profile, ctx.params.get("length"), honour, sets, authed) {
+      Ok(v) => v,
+      Err(Refusal::TooLong(msg)) => return form_error(ctx, caller, &msg),
+      Err(Refusal::ServerError) => return crate::http::server_error(g, false),
+    }
   } else {
     match ctx.params.get("secret") {
       Some(s) if !s.is_empty() => Zeroizing::new(s.to_string()),
       _ => return form_error(ctx, caller, "You did not provide anything to share"),
     }
   };
-  let mut truncated = false;
-  match limits::size_rule(g, authed) {
-    SizeRule::Truncate(n) => truncated = limits::truncate_chars(&mut value, n),
-    SizeRule::MaxBytes(n) => {
-      if value.len() > n {
-        return form_error(
-          ctx,
-          caller,
-          &format!("Secret value exceeds the maximum size of {n} bytes"),
-        );
-      }
+  let truncated = match limits::apply_size(profile.size, &mut value, authed) {
+    Ok(cut) => cut,
+    Err(n) => {
+      return form_error(
+        ctx,
+        caller,
+        &format!("Secret value exceeds the maximum size of {n} bytes"),
+      )
     }
-  }
+  };
   let passphrase = ctx.params.get("passphrase").filter(|p| !p.is_empty());
   if let Some(p) = passphrase {
     if let Some(msg) = limits::passphrase_error(g, p) {
@@ -182,7 +188,7 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     }
   }
   let ttl = limits::ttl_v1(g, ctx.params.get("ttl"), authed);
-  let (secret, receipt) = new_pair(
+  let (secret, mut receipt) = new_pair(
     ctx, caller, value, passphrase, ttl, generate, recipients, truncated,
   );
   let shown_value = if generate {
@@ -199,6 +205,10 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     None,
     shown_value.as_ref().map(|v| v.as_str()),
   );
+  if generate && profile.generate_marks_viewed {
+    receipt.state = RState::Viewed;
+    receipt.viewed_at = Some(ctx.now);
+  }
   lock(&ctx.sh.store).insert(secret, receipt);
   ok(ctx, &v)
 }
@@ -267,6 +277,7 @@ pub fn new_pair(
     truncated,
     generated_value,
     view_count: 0,
+    memo_stored: false,
     first_access: None,
     last_access: None,
   };
@@ -325,9 +336,12 @@ fn receipt_hash(
   let metadata_ttl = r.remaining(now);
   m.insert("metadata_ttl".into(), json!(metadata_ttl));
   if !received {
+    let doubled = g.profile().ttl_doubled;
     let st = match secret {
+      _ if mode == Mode::Recent && doubled => json!(ttl),
+      Some(_) if mode == Mode::Recent => Value::Null,
       Some(s) => json!(s.remaining(now)),
-      None if g == V0_12 => json!(r.ttl * 2),
+      None if doubled => json!(ttl),
       None => Value::Null,
     };
     m.insert("secret_ttl".into(), st);
@@ -495,11 +509,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
       // <= v0.18: the creator's view moves new -> viewed; this answer still shows the old state.
       if pre_state == RState::New && secret_exists {
         shown_state = Some(RState::New);
-        if let Some(r) = store.receipts.get_mut(&key) {
-          r.state = RState::Viewed;
-          r.viewed_at = Some(now);
-          r.updated = now;
-        }
+        store.mark_viewed(&key, now);
       }
     }
     V0_22 => {
@@ -513,11 +523,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
         if !has_pass {
           value = store.secrets.get(&secret_key).map(|s| s.value.clone());
         }
-        if let Some(r) = store.receipts.get_mut(&key) {
-          r.state = RState::Viewed;
-          r.viewed_at = Some(now);
-          r.updated = now;
-        }
+        store.mark_viewed(&key, now);
       }
     }
     V0_26 => {
@@ -549,33 +555,30 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
 
 /// `GET /private/recent` (§3.4.6): newest first; broken on v0.22 (§3.11 #1).
 fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
-  if ctx.gen == V0_22 {
+  let Some(order) = ctx.gen.profile().recent_v1 else {
     return form_error(ctx, caller, "An unexpected error occurred :[");
-  }
+  };
   let Some(email) = caller.email() else {
     return not_authorized(ctx);
   };
   let now = ctx.now;
   let mut store = lock(&ctx.sh.store);
   store.sweep(now, ctx.gen != V0_12);
-  let keys: Vec<String> = store.recent.get(email).cloned().unwrap_or_default();
-  let mut items = Vec::with_capacity(keys.len());
-  for k in keys.iter().rev() {
-    if let Some(r) = store.receipts.get(k) {
-      if ctx.gen == V0_26 && now - r.created > 30.0 * 86400.0 {
-        continue;
-      }
-      let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
-      items.push(receipt_hash(
-        ctx,
-        caller,
-        r,
-        secret,
-        Mode::Recent,
-        None,
-        None,
-      ));
+  let mut items = Vec::new();
+  for r in store.recent_of(email, order) {
+    if ctx.gen == V0_26 && now - r.created > 30.0 * 86400.0 {
+      continue;
     }
+    let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
+    items.push(receipt_hash(
+      ctx,
+      caller,
+      r,
+      secret,
+      Mode::Recent,
+      None,
+      None,
+    ));
   }
   drop(store);
   ok(ctx, &Value::Array(items))

@@ -6,8 +6,10 @@ use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use crate::app::{float, int, lock, opt_int, sint, Caller, Ctx, Reply, JSON, JSON_UTF8};
+use crate::generate::{self, Refusal};
 use crate::keys;
-use crate::limits::{self, SizeRule};
+use crate::limits;
+use crate::profile::BurnConsumedV2;
 use crate::router::Route;
 use crate::store::{RState, ReceiptRec, SecretRec};
 use crate::v1::{new_pair, note_failure};
@@ -180,18 +182,7 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
     return rate_limited(ctx, retry);
   }
   match route {
-    Route::V2Version => match g {
-      V0_26 => Reply::raw(
-        200,
-        JSON,
-        br#"{"success":true,"version":["0","26","6"],"locale":"en"}"#,
-      ),
-      _ => Reply::raw(
-        200,
-        JSON_UTF8,
-        br#"{"version":["0","22","11"],"locale":"en"}"#,
-      ),
-    },
+    Route::V2Version => Reply::raw(200, ctype(g), g.profile().v2_version.as_bytes()),
     Route::V2Authcheck => authcheck(ctx, &caller),
     Route::V2Conceal { .. } => create(ctx, &caller, false),
     Route::V2Generate { .. } => create(ctx, &caller, true),
@@ -219,6 +210,11 @@ fn authcheck(ctx: &Ctx, caller: &Caller) -> Reply {
     let accounts = ctx.sh.accounts.read().unwrap_or_else(|e| e.into_inner());
     accounts.get(email).map(|a| a.created).unwrap_or(ctx.now)
   };
+  let counters = lock(&ctx.sh.store)
+    .counters
+    .get(email)
+    .copied()
+    .unwrap_or_default();
   let v = json!({
     "record": {
       "identifier": email, "custid": email, "email": email, "role": "customer", "verified": "true",
@@ -227,11 +223,17 @@ fn authcheck(ctx: &Ctx, caller: &Caller) -> Reply {
       "plan": {"identifier": "basic", "planid": "basic", "price": 0, "discount": 0,
                "options": {"ttl": 1209600.0, "size": 1000000, "api": true, "name": "Basic Plan", "email": true,
                            "custom_domains": false, "dark_mode": true}},
-      "secrets_created": "0", "secrets_burned": "0", "secrets_shared": "0", "emails_sent": "0", "active": true
+      "secrets_created": counters.created.to_string(), "secrets_burned": counters.burned.to_string(),
+      "secrets_shared": counters.shared.to_string(), "emails_sent": "0", "active": true
     },
     "details": {"authenticated": true}
   });
   reply(ctx, 200, &v)
+}
+
+/// A JSON value under `secret` (`{"secret":{"character_sets":{..}}}`).
+fn nested_json<'a>(ctx: &'a Ctx, name: &str) -> Option<&'a Value> {
+  ctx.json.as_ref()?.get("secret")?.get(name)
 }
 
 fn recipients_of(ctx: &Ctx) -> Vec<String> {
@@ -264,19 +266,14 @@ fn recipients_of(ctx: &Ctx) -> Vec<String> {
 fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   let g = ctx.gen;
   let authed = caller.is_auth();
+  let profile = g.profile();
   let mut value: Zeroizing<String> = if generate {
-    if let Some(len) = ctx.nested("length") {
-      if g == V0_26 && limits::ruby_to_i(&len) > 128 {
-        return form_error(
-          ctx,
-          caller,
-          "Generated password length must be no more than 128 characters",
-          None,
-          Some("length"),
-        );
-      }
+    let sets = generate::character_sets(nested_json(ctx, "character_sets"));
+    match generate::value(profile, ctx.nested("length").as_deref(), true, sets, authed) {
+      Ok(v) => v,
+      Err(Refusal::TooLong(msg)) => return form_error(ctx, caller, &msg, None, Some("length")),
+      Err(Refusal::ServerError) => return crate::http::server_error(g, true),
     }
-    Zeroizing::new(keys::generated_value(g))
   } else {
     match ctx.nested("secret") {
       Some(s) if !s.is_empty() => Zeroizing::new(s),
@@ -291,21 +288,18 @@ fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
       }
     }
   };
-  let mut truncated = false;
-  match limits::size_rule(g, authed) {
-    SizeRule::Truncate(n) => truncated = limits::truncate_chars(&mut value, n),
-    SizeRule::MaxBytes(n) => {
-      if value.len() > n {
-        return form_error(
-          ctx,
-          caller,
-          &format!("Secret content must be no more than {n} bytes long"),
-          None,
-          Some("secret"),
-        );
-      }
+  let truncated = match limits::apply_size(profile.size, &mut value, authed) {
+    Ok(cut) => cut,
+    Err(n) => {
+      return form_error(
+        ctx,
+        caller,
+        &format!("Secret content must be no more than {n} bytes long"),
+        None,
+        Some("secret"),
+      )
     }
-  }
+  };
   let passphrase = ctx
     .nested("passphrase")
     .filter(|p| !p.is_empty())
@@ -359,7 +353,7 @@ fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     },
     _ => limits::ttl_v1(g, raw_ttl.as_deref(), authed),
   };
-  let (secret, receipt) = new_pair(
+  let (secret, mut receipt) = new_pair(
     ctx,
     caller,
     value,
@@ -385,6 +379,7 @@ fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
                            "secret": secret22(&secret, Typing::Native), "share_domain": null},
                 "details": details}),
   };
+  receipt.memo_stored = true;
   lock(&ctx.sh.store).insert(secret, receipt);
   reply(ctx, 200, &v)
 }
@@ -448,11 +443,13 @@ fn meta22(ctx: &Ctx, r: &ReceiptRec, _secret: Option<&SecretRec>, strings: bool)
     "secret_ttl": n(r.ttl as f64), "metadata_ttl": n(2.0 * r.ttl as f64), "lifespan": n(2.0 * r.ttl as f64),
     "share_domain": s_or_null(String::new()), "created": n(r.created), "updated": n(r.updated),
     "shared": o(None), "received": o(r.received_at), "burned": o(r.burned_at), "viewed": o(r.viewed_at),
-    "recipients": s_or_null(recipients), "memo": s_or_null(String::new()),
+    "recipients": s_or_null(recipients),
+    // Familia stores `memo` only for receipts made through v2; v1's read back as nil.
+    "memo": if strings && r.memo_stored { json!("") } else { Value::Null },
     "shortkey": r.key.chars().take(8).collect::<String>(), "show_recipients": !r.recipients.is_empty(),
     "is_viewed": state == RState::Viewed, "is_received": state == RState::Received, "is_burned": state == RState::Burned,
     "is_expired": state == RState::Expired, "is_orphaned": state == RState::Orphaned,
-    "is_destroyed": matches!(state, RState::Received | RState::Burned | RState::Expired | RState::Orphaned),
+    "is_destroyed": state.is_destroyed(),
     "is_truncated": r.truncated, "has_passphrase": r.has_passphrase
   })
 }
@@ -539,13 +536,7 @@ fn receipt26(ctx: &Ctx, r: &ReceiptRec, secret: Option<&SecretRec>, mode: RecMod
   m.insert("is_burned".into(), json!(st == RState::Burned));
   m.insert("is_expired".into(), json!(st == RState::Expired));
   m.insert("is_orphaned".into(), json!(st == RState::Orphaned));
-  m.insert(
-    "is_destroyed".into(),
-    json!(matches!(
-      st,
-      RState::Received | RState::Burned | RState::Expired | RState::Orphaned
-    )),
-  );
+  m.insert("is_destroyed".into(), json!(st.is_destroyed()));
   m.insert("has_passphrase".into(), json!(r.has_passphrase));
   m.insert("kind".into(), json!(r.kind.as_str()));
   m.insert("source".into(), json!("standard"));
@@ -569,6 +560,10 @@ fn natural(ttl: u64) -> String {
   }
 }
 
+/// A burned receipt reports the default 14-day expiry, whatever its TTL was (v0.22.11 `-more`
+/// #21, v0.26.6 `api-v1-v2` #41: "14 days", 1209600).
+const BURNED_EXPIRY: u64 = 14 * 86_400;
+
 /// Link fields added to receipt GET/burn records.
 fn add_links(
   ctx: &Ctx,
@@ -576,6 +571,7 @@ fn add_links(
   r: &ReceiptRec,
   secret_alive: bool,
   with_secret_state: Option<Value>,
+  expiry: Option<u64>,
 ) {
   let g = ctx.gen;
   let sk = if secret_alive {
@@ -587,14 +583,15 @@ fn add_links(
   if let Some(ss) = with_secret_state {
     m.insert("secret_state".into(), ss);
   }
-  m.insert("natural_expiration".into(), json!(natural(r.ttl)));
-  m.insert("expiration".into(), int(r.created + r.ttl as f64));
+  let ttl = expiry.unwrap_or(r.ttl);
+  m.insert("natural_expiration".into(), json!(natural(ttl)));
+  m.insert("expiration".into(), int(r.created + ttl as f64));
   m.insert(
     "expiration_in_seconds".into(),
-    if g == V0_26 {
-      json!(r.ttl)
+    if g == V0_26 || expiry.is_some() {
+      json!(ttl)
     } else {
-      json!(r.ttl.to_string())
+      json!(ttl.to_string())
     },
   );
   m.insert("share_path".into(), json!(format!("secret/{sk}")));
@@ -653,6 +650,9 @@ fn preview(ctx: &Ctx, caller: &Caller) -> Reply {
       let rk = s.receipt_key.clone();
       let rec = secret26(s, None);
       if let Some(r) = store.receipts.get_mut(&rk) {
+        // A preview is what v0.26 records as `previewed` (`api-v1-v2` #34, #39).
+        r.previewed_at.get_or_insert(now);
+        r.viewed_at.get_or_insert(now);
         r.view_count += 1;
         r.first_access.get_or_insert(now);
         r.last_access = Some(now);
@@ -726,6 +726,8 @@ fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
       }
     }
   }
+  // `correct_passphrase`: a passphrase was needed and given (a secret without one says false).
+  let correct_passphrase = s.has_passphrase();
   if !cont {
     let rec = if g == V0_26 {
       secret26(s, None)
@@ -734,7 +736,7 @@ fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
     };
     drop(store);
     let mut v = json!({"record": rec, "details": {"continue": false, "is_owner": false, "show_secret": false,
-                        "correct_passphrase": true, "display_lines": 4, "one_liner": null}});
+                        "correct_passphrase": correct_passphrase, "display_lines": 4, "one_liner": null}});
     if g == V0_22 {
       if let Value::Object(m) = &mut v {
         m.insert("success".into(), json!(true));
@@ -747,10 +749,6 @@ fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   };
   let mut is_owner = false;
   if let Some(r) = store.receipts.get_mut(&taken.receipt_key) {
-    if g == V0_26 {
-      r.previewed_at.get_or_insert(now);
-      r.viewed_at.get_or_insert(now);
-    }
     r.view_count += 1;
     r.first_access.get_or_insert(now);
     r.last_access = Some(now);
@@ -758,7 +756,7 @@ fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   }
   drop(store);
   let value = taken.value.as_str();
-  let details = json!({"continue": true, "is_owner": is_owner, "show_secret": true, "correct_passphrase": true,
+  let details = json!({"continue": true, "is_owner": is_owner, "show_secret": true, "correct_passphrase": correct_passphrase,
                        "display_lines": display_lines(value), "one_liner": one_liner(value)});
   let v = match g {
     V0_26 => {
@@ -803,7 +801,7 @@ fn secret_status(ctx: &Ctx) -> Reply {
 }
 
 /// `GET /receipt/:id` (§4.4).
-fn receipt(ctx: &Ctx, _caller: &Caller) -> Reply {
+fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   let g = ctx.gen;
   let now = ctx.now;
   let key = ctx.key.clone();
@@ -830,18 +828,17 @@ fn receipt(ctx: &Ctx, _caller: &Caller) -> Reply {
     });
   // Which value (if any) this view reveals to the creator.
   let mut shown: Option<Zeroizing<String>> = None;
+  let mut before: Option<Value> = None;
   match g {
     V0_22 => {
+      // The first view shows the receipt as it was, then marks it viewed.
       if pre == RState::New {
         if let Some((has_pass, value, _, _)) = &secret_info {
           if !has_pass {
             shown = Some(value.clone());
           }
-          if let Some(r) = store.receipts.get_mut(&key) {
-            r.state = RState::Viewed;
-            r.viewed_at = Some(now);
-            r.updated = now;
-          }
+          before = store.receipts.get(&key).map(|r| meta22(ctx, r, None, true));
+          store.mark_viewed(&key, now);
         }
       }
     }
@@ -878,31 +875,52 @@ fn receipt(ctx: &Ctx, _caller: &Caller) -> Reply {
           r,
           alive,
           Some(if alive { json!("new") } else { Value::Null }),
+          None,
         );
       }
-      let _ = secret_state;
+      // The v0.26.6 rules (apps/api/v2/logic/secrets/show_receipt.rb), as data in, booleans out.
+      let has_pass = alive && r.has_passphrase;
+      let consumed = !matches!(r.state, RState::New | RState::Expired);
+      let show_secret = alive && !has_pass && !consumed;
+      let destroyed = matches!(
+        r.state,
+        RState::Received | RState::Burned | RState::Orphaned
+      );
+      let owner = caller.email().is_some() && r.owner.as_deref() == caller.email();
+      let show_receipt = r.state != RState::Viewed || owner;
       json!({"record": rec, "details": {
         "type": "record", "display_lines": 4, "no_cache": true, "secret_realttl": realttl, "view_count": r.view_count,
         "first_access": r.first_access.map(float).unwrap_or(Value::Null),
         "last_access": r.last_access.map(float).unwrap_or(Value::Null),
-        "has_passphrase": r.has_passphrase && alive, "can_decrypt": shown.is_some(), "secret_value": shown_str,
-        "show_secret": shown.is_some(), "show_secret_link": alive, "show_receipt_link": false, "show_receipt": true,
-        "show_recipients": !r.recipients.is_empty()}})
+        "has_passphrase": has_pass, "can_decrypt": alive && !has_pass, "secret_value": shown_str,
+        "show_secret": show_secret, "show_secret_link": !destroyed && show_secret && r.recipients.is_empty(),
+        "show_receipt_link": r.state == RState::New, "show_receipt": show_receipt,
+        "show_recipients": show_receipt && !r.recipients.is_empty()}})
     }
     _ => {
-      let mut rec = meta22(ctx, r, None, true);
+      let mut rec = before.unwrap_or_else(|| meta22(ctx, r, None, true));
       if let Value::Object(m) = &mut rec {
-        add_links(ctx, m, r, alive, Some(secret_state));
+        if shown.is_some() {
+          m.insert("secret_key".into(), json!(secret_key));
+        }
+        add_links(ctx, m, r, alive, Some(secret_state), None);
       }
-      let (has_pass, can_decrypt) = match &secret_info {
-        Some((hp, _, _, _)) if pre == RState::New => (json!(hp), json!(!hp)),
-        _ => (Value::Null, Value::Null),
+      let (maxviews, has_maxviews, has_pass, can_decrypt, truncated) = match &secret_info {
+        Some((hp, _, _, _)) => (json!(1), json!(false), json!(hp), json!(!hp), json!(false)),
+        None => (
+          Value::Null,
+          Value::Null,
+          Value::Null,
+          Value::Null,
+          Value::Null,
+        ),
       };
       json!({"success": true, "record": rec, "details": {
-        "type": "record", "display_lines": 4, "no_cache": true, "secret_realttl": realttl, "maxviews": null,
-        "has_maxviews": null, "view_count": null, "has_passphrase": has_pass, "can_decrypt": can_decrypt,
-        "secret_value": shown_str, "is_truncated": null, "show_secret": shown.is_some(), "show_secret_link": alive,
-        "show_metadata_link": false, "show_metadata": true, "show_recipients": !r.recipients.is_empty()}})
+        "type": "record", "display_lines": 4, "no_cache": true, "secret_realttl": realttl, "maxviews": maxviews,
+        "has_maxviews": has_maxviews, "view_count": null, "has_passphrase": has_pass, "can_decrypt": can_decrypt,
+        "secret_value": shown_str, "is_truncated": truncated, "show_secret": shown.is_some(), "show_secret_link": alive,
+        "show_metadata_link": alive && pre == RState::New, "show_metadata": true,
+        "show_recipients": !r.recipients.is_empty()}})
     }
   };
   drop(store);
@@ -925,10 +943,14 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let secret_key = r.secret_key.clone();
   let Some(s) = store.live_secret(&secret_key, now) else {
-    // Already consumed or burned: v0.26 answers a bare success (transcript v0.26 #42).
-    return match g {
-      V0_26 => reply(ctx, 200, &json!({"success": true})),
-      _ => record_not_found(ctx, &key),
+    // Already read or burned.
+    return match g.profile().burn_consumed_v2 {
+      BurnConsumedV2::Success200 => reply(ctx, 200, &json!({"success": true})),
+      BurnConsumedV2::NotBurned500 => reply(
+        ctx,
+        500,
+        &json!({"shrimp": ctx.shrimp(caller), "message": "Secret could not be burned.", "success": false}),
+      ),
     };
   };
   if !s.passphrase_ok(given.as_ref().map(|p| p.as_str())) {
@@ -951,14 +973,14 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
       V0_26 => {
         let mut rec = receipt26(ctx, r, None, RecMode::Burn);
         if let Value::Object(m) = &mut rec {
-          add_links(ctx, m, r, true, None);
+          add_links(ctx, m, r, true, None, Some(BURNED_EXPIRY));
         }
         rec
       }
       _ => {
         let mut rec = meta22(ctx, r, None, true);
         if let Value::Object(m) = &mut rec {
-          add_links(ctx, m, r, true, None);
+          add_links(ctx, m, r, true, None, Some(BURNED_EXPIRY));
         }
         rec
       }
@@ -969,17 +991,8 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let has_pass = r.has_passphrase;
   let recips = !r.recipients.is_empty();
-  let before = snapshot(ctx, r);
+  let rec = snapshot(ctx, r);
   let burned = cont && store.burn(&key, now);
-  let rec = if g == V0_22 && burned {
-    store
-      .receipts
-      .get(&key)
-      .map(|r| snapshot(ctx, r))
-      .unwrap_or(before)
-  } else {
-    before
-  };
   drop(store);
   let details = match g {
     V0_26 => {
@@ -990,9 +1003,10 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
     }
     _ => {
       json!({"type": "record", "title": "Secret burned", "display_lines": 0, "display_feedback": false,
-                "no_cache": true, "maxviews": null, "has_maxviews": null, "view_count": null,
-                "has_passphrase": has_pass, "can_decrypt": false, "show_secret": false, "show_secret_link": false,
-                "show_metadata_link": false, "show_metadata": true, "show_recipients": recips})
+                "no_cache": true, "maxviews": 0, "has_maxviews": false, "view_count": 0,
+                "has_passphrase": has_pass, "can_decrypt": false, "is_truncated": false, "show_secret": false,
+                "show_secret_link": false, "show_metadata_link": false, "show_metadata": true,
+                "show_recipients": recips, "is_orphaned": false})
     }
   };
   let v = match g {
@@ -1017,14 +1031,10 @@ fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   let now = ctx.now;
   let mut store = lock(&ctx.sh.store);
   store.sweep(now, true);
-  let keys: Vec<String> = store.recent.get(email).cloned().unwrap_or_default();
   let mut records = Vec::new();
   let mut done = Vec::new();
   let mut pending = Vec::new();
-  for k in keys.iter().rev() {
-    let Some(r) = store.receipts.get(k) else {
-      continue;
-    };
+  for r in store.recent_of(email, g.profile().recent_v2) {
     if g == V0_26 && now - r.created > 30.0 * 86400.0 {
       continue;
     }
@@ -1033,7 +1043,7 @@ fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
       V0_26 => receipt26(ctx, r, secret, RecMode::Recent),
       _ => meta22(ctx, r, secret, true),
     };
-    if r.state == RState::Received {
+    if r.state.is_destroyed() {
       done.push(rec.clone());
     } else {
       pending.push(rec.clone());
