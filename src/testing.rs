@@ -1,36 +1,203 @@
 //! `startServer()` for `onetimesecret-api/testing`: the embedded OTS server in the addon's runtime.
+//! Options are checked here, field by field, so that a bad one is an `InputError` naming it
+//! (`generation: expected one of "v0.12", "v0.22", "v0.26", got "v9"`), the same wording as the
+//! client's options, never a serde message.
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Error, Result, Status};
+use napi::bindgen_prelude::{JsObjectValue, Object, PromiseRaw, Unknown};
+use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
-use ots_server::{Fault, Server, ServerOptions};
+use ots_core::Error;
+use ots_server::{Fault, FaultKind, Generation, Server, ServerOptions};
 use serde_json::Value;
+
+use crate::errors;
+
+/// A bad argument: the message of its `InputError`, or a JS exception already pending.
+enum Bad {
+  Input(String),
+  Js(napi::Error),
+}
+
+impl From<napi::Error> for Bad {
+  fn from(e: napi::Error) -> Self {
+    Bad::Js(e)
+  }
+}
+
+type Res<T> = std::result::Result<T, Bad>;
+
+fn fail(env: &Env, bad: Bad) -> napi::Error {
+  match bad {
+    Bad::Input(msg) => errors::to_js(env, Error::input(msg)),
+    Bad::Js(e) => e,
+  }
+}
+
+fn type_name(t: ValueType) -> &'static str {
+  match t {
+    ValueType::Undefined => "undefined",
+    ValueType::Null => "null",
+    ValueType::Boolean => "boolean",
+    ValueType::Number => "number",
+    ValueType::String => "string",
+    ValueType::Symbol => "symbol",
+    ValueType::Object => "object",
+    ValueType::Function => "function",
+    ValueType::External => "external",
+    ValueType::BigInt => "bigint",
+    _ => "unknown",
+  }
+}
+
+/// What was given, for a message: a number or a short string as it is, anything else by type.
+/// (Test-server options hold no secrets; long strings are still not echoed whole.)
+fn given(v: &Unknown<'_>) -> Res<String> {
+  let t = v.get_type()?;
+  Ok(match t {
+    ValueType::Number => {
+      let n = unsafe { v.cast::<f64>() }?;
+      if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+      } else {
+        format!("{n}")
+      }
+    }
+    ValueType::String => {
+      let s = unsafe { v.cast::<String>() }?;
+      if s.chars().count() <= 20 {
+        format!("{s:?}")
+      } else {
+        format!("a string of {} characters", s.chars().count())
+      }
+    }
+    ValueType::Object if v.is_array()? => "array".into(),
+    t => type_name(t).into(),
+  })
+}
+
+fn bad<T>(name: &str, expected: &str, v: &Unknown<'_>) -> Res<T> {
+  Err(Bad::Input(format!(
+    "{name}: expected {expected}, got {}",
+    given(v)?
+  )))
+}
+
+fn is_nullish(v: &Unknown<'_>) -> Res<bool> {
+  Ok(matches!(
+    v.get_type()?,
+    ValueType::Undefined | ValueType::Null
+  ))
+}
+
+/// A plain object (or nothing).
+fn object<'a>(v: &Unknown<'a>, name: &str) -> Res<Option<Object<'a>>> {
+  if is_nullish(v)? {
+    return Ok(None);
+  }
+  if v.get_type()? == ValueType::Object && !v.is_array()? {
+    return Ok(Some(unsafe { v.cast::<Object>() }?));
+  }
+  bad(name, "an object", v)
+}
+
+fn string(v: &Unknown<'_>, name: &str) -> Res<String> {
+  if v.get_type()? == ValueType::String {
+    return Ok(unsafe { v.cast::<String>() }?);
+  }
+  bad(name, "a string", v)
+}
+
+/// A whole number in `min..=max`.
+fn whole(v: &Unknown<'_>, name: &str, min: f64, max: f64, expected: &str) -> Res<f64> {
+  if v.get_type()? == ValueType::Number {
+    let n = unsafe { v.cast::<f64>() }?;
+    if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) {
+      return Ok(n);
+    }
+  }
+  bad(name, expected, v)
+}
+
+const OPTION_NAMES: [&str; 4] = ["generation", "port", "username", "apiKey"];
+
+fn server_options(v: &Unknown<'_>) -> Res<ServerOptions> {
+  let mut options = ServerOptions::default();
+  let Some(o) = object(v, "options")? else {
+    return Ok(options);
+  };
+  for key in Object::keys(&o)? {
+    if !OPTION_NAMES.contains(&key.as_str()) {
+      return Err(Bad::Input(format!(
+        "options: unknown option {key:?} (expected {})",
+        OPTION_NAMES.join(", ")
+      )));
+    }
+  }
+  let field = |name: &str| -> Res<Option<Unknown<'_>>> {
+    let v: Unknown = o.get_named_property(name)?;
+    Ok(if is_nullish(&v)? { None } else { Some(v) })
+  };
+  if let Some(v) = field("generation")? {
+    let names: Vec<String> = Generation::ALL
+      .iter()
+      .map(|g| format!("{:?}", g.name()))
+      .collect();
+    let expected = format!("one of {}", names.join(", "));
+    let name = match v.get_type()? {
+      ValueType::String => unsafe { v.cast::<String>() }?,
+      _ => return bad("generation", &expected, &v),
+    };
+    options.generation = match Generation::from_name(&name) {
+      Some(g) => g,
+      None => return bad("generation", &expected, &v),
+    };
+  }
+  if let Some(v) = field("port")? {
+    let expected = "a whole number from 0 (any free port) to 65535";
+    options.port = whole(&v, "port", 0.0, 65535.0, expected)? as u16;
+  }
+  if let Some(v) = field("username")? {
+    options.username = string(&v, "username")?;
+  }
+  if let Some(v) = field("apiKey")? {
+    options.api_key = string(&v, "apiKey")?;
+  }
+  Ok(options)
+}
 
 #[napi]
 pub struct EmbeddedServer {
   inner: Arc<Server>,
 }
 
-fn invalid(what: &str, e: impl std::fmt::Display) -> Error {
-  Error::new(Status::InvalidArg, format!("Invalid {what}: {e}"))
-}
-
-#[napi(ts_args_type = "options?: import('./testing').ServerOptions")]
-pub async fn start_server(options: Option<Value>) -> Result<EmbeddedServer> {
-  let options: ServerOptions = match options {
-    None | Some(Value::Null) => ServerOptions::default(),
-    Some(v) => serde_json::from_value(v).map_err(|e| invalid("server options", e))?,
-  };
-  let server = Server::start(options).await.map_err(|e| {
-    Error::new(
-      Status::GenericFailure,
-      format!("Could not start the server: {e}"),
-    )
-  })?;
-  Ok(EmbeddedServer {
-    inner: Arc::new(server),
-  })
+/// Starts a server; rejects with an `InputError` naming the option that is wrong (or the port
+/// that could not be listened on).
+#[napi(
+  ts_args_type = "options?: import('./testing').ServerOptions",
+  ts_return_type = "Promise<EmbeddedServer>"
+)]
+pub fn start_server<'env>(
+  env: &'env Env,
+  options: Unknown,
+) -> napi::Result<PromiseRaw<'env, EmbeddedServer>> {
+  let options = server_options(&options).map_err(|b| fail(env, b))?;
+  let port = options.port;
+  env.spawn_future_with_callback(
+    async move { Ok(Server::start(options).await.map_err(|e| e.to_string())) },
+    move |env, started| match started {
+      Ok(server) => Ok(EmbeddedServer {
+        inner: Arc::new(server),
+      }),
+      Err(reason) => Err(fail(
+        env,
+        Bad::Input(format!(
+          "port: could not listen on 127.0.0.1:{port} ({reason})"
+        )),
+      )),
+    },
+  )
 }
 
 #[napi]
@@ -55,27 +222,32 @@ impl EmbeddedServer {
     self.inner.api_key()
   }
 
-  #[napi(getter)]
+  #[napi(getter, ts_return_type = "import('./testing').Generation")]
   pub fn generation(&self) -> &'static str {
-    match self.inner.generation() {
-      ots_server::Generation::V0_12 => "v0.12",
-      ots_server::Generation::V0_22 => "v0.22",
-      ots_server::Generation::V0_26 => "v0.26",
-    }
+    self.inner.generation().name()
   }
 
   /// Adds an account and returns its API token.
-  #[napi]
-  pub fn add_account(&self, email: String, token: Option<String>) -> String {
-    self.inner.add_account(&email, token.as_deref())
+  #[napi(ts_args_type = "email: string, token?: string | null")]
+  pub fn add_account(&self, env: Env, email: Unknown, token: Unknown) -> napi::Result<String> {
+    let checked = || -> Res<(String, Option<String>)> {
+      let email = string(&email, "email")?;
+      let token = if is_nullish(&token)? {
+        None
+      } else {
+        Some(string(&token, "token")?)
+      };
+      Ok((email, token))
+    };
+    let (email, token) = checked().map_err(|b| fail(&env, b))?;
+    Ok(self.inner.add_account(&email, token.as_deref()))
   }
 
-  #[napi]
-  pub fn advance_clock(&self, seconds: f64) -> Result<()> {
-    if !seconds.is_finite() || seconds < 0.0 {
-      return Err(invalid("seconds", "expected a non-negative number"));
-    }
-    self.inner.advance_clock(seconds as u64);
+  #[napi(ts_args_type = "seconds: number")]
+  pub fn advance_clock(&self, env: Env, seconds: Unknown) -> napi::Result<()> {
+    let expected = "a whole number of seconds >= 0";
+    let s = whole(&seconds, "seconds", 0.0, 9.0e15, expected).map_err(|b| fail(&env, b))?;
+    self.inner.advance_clock(s as u64);
     Ok(())
   }
 
@@ -102,8 +274,8 @@ impl EmbeddedServer {
   }
 
   #[napi(ts_args_type = "fault: import('./testing').Fault")]
-  pub fn set_fault(&self, fault: Value) -> Result<()> {
-    let fault: Fault = serde_json::from_value(fault).map_err(|e| invalid("fault", e))?;
+  pub fn set_fault(&self, env: Env, fault: Value) -> napi::Result<()> {
+    let fault = parse_fault(fault).map_err(|msg| fail(&env, Bad::Input(msg)))?;
     self.inner.set_fault(fault);
     Ok(())
   }
@@ -114,14 +286,56 @@ impl EmbeddedServer {
   }
 
   /// Rate limiting on (`limit` requests per window and client) or off (`null`).
-  #[napi]
-  pub fn set_rate_limit(&self, limit: Option<u32>) {
+  #[napi(ts_args_type = "limit?: number | null")]
+  pub fn set_rate_limit(&self, env: Env, limit: Unknown) -> napi::Result<()> {
+    let checked = || -> Res<Option<u32>> {
+      if is_nullish(&limit)? {
+        return Ok(None);
+      }
+      let expected = "a whole number of requests >= 0, or null";
+      Ok(Some(
+        whole(&limit, "limit", 0.0, u32::MAX as f64, expected)? as u32,
+      ))
+    };
+    let limit = checked().map_err(|b| fail(&env, b))?;
     self.inner.set_rate_limit(limit);
+    Ok(())
   }
 
   #[napi]
-  pub async fn close(&self) -> Result<()> {
+  pub async fn close(&self) -> napi::Result<()> {
     self.inner.close().await;
     Ok(())
   }
+}
+
+/// A fault from its JS object: the `kind` is checked against the list first, so that the message
+/// names it; the fields of a known kind are then read by serde, whose wording stays out.
+fn parse_fault(v: Value) -> Result<Fault, String> {
+  let kinds = FaultKind::NAMES
+    .iter()
+    .map(|k| format!("{k:?}"))
+    .collect::<Vec<_>>()
+    .join(", ");
+  let kind = match v.get("kind") {
+    Some(Value::String(k)) if FaultKind::NAMES.contains(&k.as_str()) => k.clone(),
+    Some(Value::String(k)) => {
+      return Err(format!("fault.kind: expected one of {kinds}, got {k:?}"))
+    }
+    Some(_) => {
+      return Err(format!(
+        "fault.kind: expected one of {kinds}, got another type"
+      ))
+    }
+    None if v.is_object() => {
+      return Err(format!("fault.kind: expected one of {kinds}, got nothing"))
+    }
+    None => return Err("fault: expected an object".into()),
+  };
+  serde_json::from_value(v).map_err(|_| {
+    format!(
+      "fault: the fields of kind {kind:?} are wrong (see Fault in testing.d.ts: route?: string, times?: \
+       whole number, and per kind ms / status / bytes: whole numbers, html: boolean, retryAfter: whole number)"
+    )
+  })
 }

@@ -29,24 +29,38 @@ mod v2;
 
 pub use http::MAX_BODY;
 
-/// Which release line of OneTimeSecret the server imitates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+/// Which release line of OneTimeSecret the server imitates ([`Generation::profile`] says what
+/// each one does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Generation {
   /// v0.12.1 (2024-04): API v1 only, keys of up to 31 base36 characters, old messages.
-  #[serde(rename = "v0.12")]
   V0_12,
   /// v0.22.11 (2025-11): v1 + v2 (controller era), 31-character keys, `shrimp`, string-typed v2 fields.
-  #[serde(rename = "v0.22")]
   V0_22,
   /// v0.26.6 (2026-08): v1 + v2 (Otto era), 62-character keys, `X-OTS-Intended-Status`, ADR-013 errors.
   #[default]
-  #[serde(rename = "v0.26")]
   V0_26,
 }
 
-/// Options for [`Server::start`]. Deserialised from the JS options object (camelCase).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+impl Generation {
+  pub const ALL: [Generation; 3] = [Generation::V0_12, Generation::V0_22, Generation::V0_26];
+
+  /// The name users pass (`generation: "v0.22"`, `ots serve --generation v0.22`).
+  pub fn name(self) -> &'static str {
+    match self {
+      Generation::V0_12 => "v0.12",
+      Generation::V0_22 => "v0.22",
+      Generation::V0_26 => "v0.26",
+    }
+  }
+
+  pub fn from_name(name: &str) -> Option<Generation> {
+    Generation::ALL.into_iter().find(|g| g.name() == name)
+  }
+}
+
+/// Options for [`Server::start`] (`startServer()`'s options object, checked in `src/testing.rs`).
+#[derive(Debug, Clone)]
 pub struct ServerOptions {
   pub generation: Generation,
   /// 0 picks a free port.
@@ -113,6 +127,23 @@ pub enum FaultKind {
   HugeBody {
     bytes: usize,
   },
+}
+
+impl FaultKind {
+  /// Every `kind` a fault can have, as JS names it (checked against the enum by a test).
+  pub const NAMES: [&'static str; 11] = [
+    "delayHeaders",
+    "delayBody",
+    "closeBeforeResponse",
+    "closeMidBody",
+    "status",
+    "truncatedJson",
+    "invalidJson",
+    "invalidUtf8",
+    "rateLimited",
+    "wrongContentType",
+    "hugeBody",
+  ];
 }
 
 /// A running server. `Send + Sync`; every method but [`Server::start`] and [`Server::close`] is
@@ -257,10 +288,20 @@ mod tests {
   }
 
   #[test]
-  fn options_deserialise_from_js_shape() {
-    let o: ServerOptions = serde_json::from_str(r#"{"generation":"v0.22","apiKey":"k"}"#).unwrap();
-    assert_eq!(o.generation, Generation::V0_22);
-    assert_eq!(o.api_key, "k");
-    assert_eq!(o.username, "tester@example.com");
+  fn every_fault_name_is_a_kind() {
+    for name in FaultKind::NAMES {
+      let v = serde_json::json!({"kind": name, "ms": 1, "status": 500, "bytes": 10});
+      assert!(serde_json::from_value::<Fault>(v).is_ok(), "{name}");
+    }
+    let v = serde_json::json!({"kind": "nope"});
+    assert!(serde_json::from_value::<Fault>(v).is_err());
+  }
+
+  #[test]
+  fn generation_names_round_trip() {
+    for g in Generation::ALL {
+      assert_eq!(Generation::from_name(g.name()), Some(g));
+    }
+    assert_eq!(Generation::from_name("v9"), None);
   }
 }
