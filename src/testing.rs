@@ -35,22 +35,6 @@ fn fail(env: &Env, bad: Bad) -> napi::Error {
   }
 }
 
-fn type_name(t: ValueType) -> &'static str {
-  match t {
-    ValueType::Undefined => "undefined",
-    ValueType::Null => "null",
-    ValueType::Boolean => "boolean",
-    ValueType::Number => "number",
-    ValueType::String => "string",
-    ValueType::Symbol => "symbol",
-    ValueType::Object => "object",
-    ValueType::Function => "function",
-    ValueType::External => "external",
-    ValueType::BigInt => "bigint",
-    _ => "unknown",
-  }
-}
-
 /// What was given, for a message: a number or a short string as it is, anything else by type.
 /// (Test-server options hold no secrets; long strings are still not echoed whole.)
 fn given(v: &Unknown<'_>) -> Res<String> {
@@ -73,7 +57,8 @@ fn given(v: &Unknown<'_>) -> Res<String> {
       }
     }
     ValueType::Object if v.is_array()? => "array".into(),
-    t => type_name(t).into(),
+    // `string`, `object`, `bigint`, `function`, …
+    t => format!("{t:?}").to_lowercase(),
   })
 }
 

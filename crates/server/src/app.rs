@@ -2,7 +2,7 @@
 //! (replies, auth, rate limiting) used by both API versions.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
 use bytes::Bytes;
@@ -10,7 +10,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::clock::Clock;
-use crate::faults::FaultSlot;
+use crate::faults::Faults;
 use crate::keys;
 use crate::store::Store;
 use crate::Generation;
@@ -75,8 +75,7 @@ pub struct Shared {
   pub username: String,
   pub api_key: String,
   pub counts: Mutex<HashMap<String, u64>>,
-  pub faults: Mutex<Vec<FaultSlot>>,
-  pub faults_active: AtomicBool,
+  pub faults: Faults,
   pub rate_mode: AtomicU8,
   pub rate_limit: AtomicU32,
   limiter: Mutex<HashMap<String, (f64, u32)>>,
@@ -100,8 +99,7 @@ impl Shared {
       username: username.clone(),
       api_key: api_key.clone(),
       counts: Mutex::new(HashMap::new()),
-      faults: Mutex::new(Vec::new()),
-      faults_active: AtomicBool::new(false),
+      faults: Faults::default(),
       rate_mode: AtomicU8::new(RATE_DEFAULT),
       rate_limit: AtomicU32::new(0),
       limiter: Mutex::new(HashMap::new()),
@@ -211,7 +209,7 @@ pub enum Caller {
     owner_id: String,
     shrimp: String,
   },
-  /// Credentials were sent and are wrong (never downgraded to anonymous in v1, §3.2).
+  /// Credentials were sent and are wrong (never downgraded to anonymous in v1).
   Invalid(&'static str),
 }
 
@@ -252,7 +250,7 @@ impl Ctx<'_> {
         }
         let accounts = self.sh.accounts.read().unwrap_or_else(|e| e.into_inner());
         let found = accounts.get(user.as_str()).or_else(|| {
-          // v0.24+: the customer extid works as the username too (§2).
+          // v0.24+: the customer extid works as the username too.
           if self.gen == Generation::V0_26 {
             accounts.values().find(|a| a.extid == *user)
           } else {
@@ -271,7 +269,7 @@ impl Ctx<'_> {
     }
   }
 
-  /// The client key of the <= v0.23 limiter (IP + custid, §3.5 "Rate-limit mechanics").
+  /// The client key of the <= v0.23 limiter (IP + custid).
   pub fn limiter_client(&self, caller: &Caller) -> String {
     format!("{}:{}", self.client_ip, caller.email().unwrap_or("anon"))
   }

@@ -1,6 +1,6 @@
 //! The server's clock: real time plus an offset that [`crate::Server::advance_clock`] moves forward.
 //! Expiry (secret TTL, receipt TTL = 2 x TTL, rate-limit windows, lockouts) is computed against it,
-//! so advancing the clock makes things expire exactly as if that time had passed (spec §2, §3.7).
+//! so advancing the clock makes things expire exactly as if that time had passed.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

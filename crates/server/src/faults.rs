@@ -1,43 +1,55 @@
 //! Fault injection (`Server::set_fault`). Faults are matched after the request has been counted.
 //! The most recently set matching fault wins; `times` counts down and the fault disappears at 0.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
-use crate::app::{lock, Shared};
 use crate::{Fault, FaultKind};
 
-pub struct FaultSlot {
-  pub route: Option<String>,
-  pub remaining: Option<u32>,
-  pub kind: FaultKind,
+struct Slot {
+  route: Option<String>,
+  remaining: Option<u32>,
+  kind: FaultKind,
 }
 
-impl Shared {
-  pub fn set_fault(&self, fault: Fault) {
-    let mut f = lock(&self.faults);
+/// The faults set on a server. `active` lets requests skip the lock when there are none.
+#[derive(Default)]
+pub struct Faults {
+  slots: Mutex<Vec<Slot>>,
+  active: AtomicBool,
+}
+
+impl Faults {
+  fn slots(&self) -> MutexGuard<'_, Vec<Slot>> {
+    // A panic elsewhere must not take fault injection down with it.
+    self.slots.lock().unwrap_or_else(|e| e.into_inner())
+  }
+
+  pub fn set(&self, fault: Fault) {
     if fault.times == Some(0) {
       return;
     }
-    f.push(FaultSlot {
+    let mut f = self.slots();
+    f.push(Slot {
       route: fault.route,
       remaining: fault.times,
       kind: fault.kind,
     });
-    self.faults_active.store(true, Ordering::Release);
+    self.active.store(true, Ordering::Release);
   }
 
-  pub fn clear_faults(&self) {
-    let mut f = lock(&self.faults);
+  pub fn clear(&self) {
+    let mut f = self.slots();
     f.clear();
-    self.faults_active.store(false, Ordering::Release);
+    self.active.store(false, Ordering::Release);
   }
 
   /// The fault to apply to a request on `pattern`, consuming one use of it.
-  pub fn take_fault(&self, pattern: &str) -> Option<FaultKind> {
-    if !self.faults_active.load(Ordering::Acquire) {
+  pub fn take(&self, pattern: &str) -> Option<FaultKind> {
+    if !self.active.load(Ordering::Acquire) {
       return None;
     }
-    let mut f = lock(&self.faults);
+    let mut f = self.slots();
     let idx = f
       .iter()
       .rposition(|s| s.route.as_deref().is_none_or(|r| r == pattern))?;
@@ -50,7 +62,7 @@ impl Shared {
       }
     }
     if f.is_empty() {
-      self.faults_active.store(false, Ordering::Release);
+      self.active.store(false, Ordering::Release);
     }
     Some(kind)
   }
@@ -59,32 +71,28 @@ impl Shared {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use crate::Generation;
 
   #[test]
   fn faults_count_down_and_match_routes() {
-    let sh = Shared::new(Generation::V0_26, "a@b.c".into(), "t".into());
-    sh.set_fault(Fault {
+    let sh = Faults::default();
+    sh.set(Fault {
       route: Some("POST /api/v1/share".into()),
       times: Some(2),
       kind: FaultKind::CloseBeforeResponse,
     });
-    assert!(sh.take_fault("GET /api/v1/status").is_none());
-    assert!(sh.take_fault("POST /api/v1/share").is_some());
-    assert!(sh.take_fault("POST /api/v1/share").is_some());
-    assert!(sh.take_fault("POST /api/v1/share").is_none());
-    sh.set_fault(Fault {
+    assert!(sh.take("GET /api/v1/status").is_none());
+    assert!(sh.take("POST /api/v1/share").is_some());
+    assert!(sh.take("POST /api/v1/share").is_some());
+    assert!(sh.take("POST /api/v1/share").is_none());
+    sh.set(Fault {
       route: None,
       times: None,
       kind: FaultKind::InvalidJson,
     });
-    assert!(matches!(
-      sh.take_fault("GET /x"),
-      Some(FaultKind::InvalidJson)
-    ));
-    assert!(sh.take_fault("GET /y").is_some());
-    sh.clear_faults();
-    assert!(sh.take_fault("GET /y").is_none());
+    assert!(matches!(sh.take("GET /x"), Some(FaultKind::InvalidJson)));
+    assert!(sh.take("GET /y").is_some());
+    sh.clear();
+    assert!(sh.take("GET /y").is_none());
   }
 
   #[test]

@@ -7,12 +7,49 @@ use crate::keys::{self, CharacterSets};
 use crate::limits::ruby_to_i;
 use crate::profile::{Profile, SizeRule};
 
-/// Why no value was made.
+/// Why a secret's value was refused.
 pub enum Refusal {
-  /// A form error with this message (`length` over the generation's maximum).
+  /// Nothing to share.
+  Empty,
+  /// `generate`'s `length` over the generation's maximum: a form error with this message.
   TooLong(String),
-  /// `length` of 0 or less: the real server's `strand` raises, and the request ends in a 500.
+  /// `generate`'s `length` of 0 or less: the real server's `strand` raises, and the request ends
+  /// in a 500.
   ServerError,
+  /// Over the generation's size limit, in bytes.
+  TooBig(usize),
+}
+
+/// What a create request asks for.
+pub enum Asked<'a> {
+  /// `share` / `conceal`: this text.
+  Text(Option<String>),
+  /// `generate`: `length` as sent and honoured or not, and the character sets.
+  Generate {
+    length: Option<&'a str>,
+    honour_length: bool,
+    sets: CharacterSets,
+  },
+}
+
+/// The value to store, and whether it was cut to the generation's size limit.
+pub fn secret_value(
+  profile: &Profile,
+  asked: Asked,
+  authenticated: bool,
+) -> Result<(Zeroizing<String>, bool), Refusal> {
+  let mut value = match asked {
+    Asked::Text(Some(s)) if !s.is_empty() => Zeroizing::new(s),
+    Asked::Text(_) => return Err(Refusal::Empty),
+    Asked::Generate {
+      length,
+      honour_length,
+      sets,
+    } => self::value(profile, length, honour_length, sets, authenticated)?,
+  };
+  let cut =
+    crate::limits::apply_size(profile.size, &mut value, authenticated).map_err(Refusal::TooBig)?;
+  Ok((value, cut))
 }
 
 /// Makes the password: `length` as sent (v1 form or v2 `secret[length]`), when the generation

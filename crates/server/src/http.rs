@@ -227,7 +227,7 @@ async fn handle(
     .split(' ')
     .nth(1)
     .is_some_and(|p| p.starts_with("/api/v2/"));
-  let fault = sh.take_fault(&pattern);
+  let fault = sh.faults.take(&pattern);
   match &fault {
     Some(FaultKind::CloseBeforeResponse) => {
       return Err(io::Error::other("injected fault: close before response"))

@@ -1,4 +1,4 @@
-//! Identifiers and generated values, per generation (spec §2 "Keys", §3.3 `generate`).
+//! Identifiers and generated values, per generation (`Profile::key`, `Profile::generate`).
 
 use rand::Rng;
 
@@ -113,7 +113,7 @@ pub fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> S
   out.into_iter().collect()
 }
 
-/// `a***@e***.com` (spec §0: recipients are obscured).
+/// `a***@e***.com`: recipients are shown obscured.
 pub fn obscure_email(email: &str) -> String {
   let (local, domain) = match email.split_once('@') {
     Some(p) => p,

@@ -1,8 +1,9 @@
 //! A faithful, in-memory OneTimeSecret server for tests, demos and benchmarks.
 //!
 //! Public surface (stable: the napi layer in `src/testing.rs` and the client's tests depend on it).
-//! The behaviour follows `ots-api.md` (kept next to the repository as `../shared/ots-api.md`) and
-//! the real transcripts copied into `__test__/fixtures/ots-observed/`.
+//! The behaviour is what the real servers did in the transcripts under
+//! `__test__/fixtures/ots-observed/` (replayed by `tests/transcripts.rs`); per-generation
+//! differences are data in `profile.rs`.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -15,6 +16,7 @@ use tokio_util::task::TaskTracker;
 
 mod app;
 mod clock;
+mod create;
 mod faults;
 mod generate;
 mod http;
@@ -223,10 +225,10 @@ impl Server {
       .collect()
   }
   pub fn set_fault(&self, fault: Fault) {
-    self.shared.set_fault(fault)
+    self.shared.faults.set(fault)
   }
   pub fn clear_faults(&self) {
-    self.shared.clear_faults()
+    self.shared.faults.clear()
   }
   /// Switches rate limiting on with `limit` requests per window per (client, event), or off with None.
   ///

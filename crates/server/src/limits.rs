@@ -1,7 +1,8 @@
-//! TTL clamping, size and passphrase rules per generation (spec §3.7 for v1, §4.6 for v2).
-//! TTLs are clamped, never rejected (except the v0.26 v2 entitlement check, §4.6).
+//! TTL clamping, size and passphrase rules per generation, and the v0.26 passphrase limiter.
+//! TTLs are clamped, never rejected (except the v0.26 v2 entitlement check).
 
 use crate::profile::SizeRule;
+use crate::store::SecretRec;
 use crate::Generation;
 
 pub const DAY: u64 = 86_400;
@@ -40,10 +41,10 @@ fn plan_max(authenticated: bool) -> u64 {
 
 /// Effective secret TTL for API v1 (and v0.22 v2, which shares v1's plan logic).
 ///
-/// * v0.12 (§3.7 row v0.8-v0.18): omitted or <= 0 gives the plan max; < 60 gives 300; capped at plan max.
-/// * v0.22 (§3.7 row v0.21-v0.23; transcript: `ttl=-1`, `abc`, `0`, `30` all give 60): omitted gives 7 d,
+/// * v0.12: omitted or <= 0 gives the plan max; < 60 gives 300; capped at plan max.
+/// * v0.22 (`v0.22.11-api-v1.md` #20-#23: `ttl=-1`, `abc`, `0`, `30` all give 60): omitted gives 7 d,
 ///   a present value is `to_i`'d and raised to 60; capped at plan max.
-/// * v0.26 (§3.7 row v0.24.3+): omitted or <= 0 gives 7 d; min 60; max 30 d; anonymous max 7 d.
+/// * v0.26: omitted or <= 0 gives 7 d; min 60; max 30 d; anonymous max 7 d.
 pub fn ttl_v1(generation: Generation, raw: Option<&str>, authenticated: bool) -> u64 {
   let raw = raw.filter(|s| !s.is_empty());
   match generation {
@@ -74,7 +75,7 @@ pub fn ttl_v1(generation: Generation, raw: Option<&str>, authenticated: bool) ->
   }
 }
 
-/// v0.26 v2 TTL (§4.6): default 7 d, min 60, anonymous clamped to 7 d, authenticated (free org without
+/// v0.26 v2 TTL: default 7 d, min 60, anonymous clamped to 7 d, authenticated (free org without
 /// `extended_default_expiration`) asking for more than 14 d is refused with 403 EntitlementRequired
 /// (`Err`); everything else is clamped to 30 d.
 pub fn ttl_v2_026(raw: Option<&str>, authenticated: bool) -> Result<u64, ()> {
@@ -127,6 +128,26 @@ pub fn passphrase_error(generation: Generation, passphrase: &str) -> Option<Stri
     ))
   } else {
     None
+  }
+}
+
+/// The v0.26 limiter tiers: 5 per secret(+IP) locks v2 reveals, 20 per secret locks everything; lockouts
+/// last 30 minutes within a 10-minute counting window.
+pub fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
+  if now - secret.fail_window_start >= 600.0 {
+    secret.fail_window_start = now;
+    secret.v2_failures = 0;
+    secret.all_failures = 0;
+  }
+  secret.all_failures += 1;
+  if v2 {
+    secret.v2_failures += 1;
+    if secret.v2_failures >= 5 {
+      secret.v2_locked_until = now + 1800.0;
+    }
+  }
+  if secret.all_failures >= 20 {
+    secret.global_locked_until = now + 1800.0;
   }
 }
 

@@ -1,4 +1,4 @@
-//! Route patterns (the keys of `request_counts`) and route tables per generation (spec §3.1, §4.1).
+//! Route patterns (the keys of `request_counts`) and route tables per generation.
 
 use crate::Generation;
 
@@ -96,22 +96,9 @@ pub fn pattern(method: &str, path: &str) -> (String, Option<String>) {
 }
 
 fn percent_decode(s: &str) -> String {
-  let bytes = s.as_bytes();
-  let mut out = Vec::with_capacity(bytes.len());
-  let mut i = 0;
-  while i < bytes.len() {
-    if bytes[i] == b'%' && i + 2 < bytes.len() {
-      let hex = |b: u8| (b as char).to_digit(16);
-      if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-        out.push((h * 16 + l) as u8);
-        i += 3;
-        continue;
-      }
-    }
-    out.push(bytes[i]);
-    i += 1;
-  }
-  String::from_utf8_lossy(&out).into_owned()
+  percent_encoding::percent_decode_str(s)
+    .decode_utf8_lossy()
+    .into_owned()
 }
 
 pub fn route(generation: Generation, pattern: &str) -> Route {
@@ -146,7 +133,7 @@ pub fn route(generation: Generation, pattern: &str) -> Route {
     "GET /api/v2/receipt/:id" | "GET /api/v2/private/:id" => V2Receipt { guest: false },
     "POST /api/v2/receipt/:id/burn" | "POST /api/v2/private/:id/burn" => V2Burn { guest: false },
     "GET /api/v2/receipt/recent" | "GET /api/v2/private/recent" => V2Recent,
-    // Guest routes: v0.23.2+ (§4.1).
+    // Guest routes: v0.23.2+.
     "POST /api/v2/guest/secret/conceal" if g == V0_26 => V2Conceal { guest: true },
     "POST /api/v2/guest/secret/generate" if g == V0_26 => V2Generate { guest: true },
     "GET /api/v2/guest/secret/:id" if g == V0_26 => V2Secret { guest: true },

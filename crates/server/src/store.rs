@@ -24,7 +24,7 @@ impl Kind {
 }
 
 /// Receipt states. v0.26 internal names (`previewed`, `revealed`, `shared`) are mapped in the
-/// renderers: v1 uses the legacy vocabulary (§3.8), v2 of v0.26 the new one (§4.4).
+/// renderers: v1 uses the legacy vocabulary, v2 of v0.26 the new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RState {
   New,
@@ -76,7 +76,7 @@ pub struct SecretRec {
   /// Set by a v2 preview (`GET /secret/:id`) on v0.22, which moves the secret to `viewed`.
   pub viewed: Option<f64>,
   pub truncated: bool,
-  /// v0.26 passphrase limiter (§3.5 "Passphrase limiter", §4.5): per secret(+IP) tier, 5 failures.
+  /// v0.26 passphrase limiter: per secret(+IP) tier, 5 failures.
   pub v2_failures: u32,
   pub v2_locked_until: f64,
   /// Global per-secret tier, 20 failures (the only one v1 sees).
@@ -103,6 +103,76 @@ impl SecretRec {
   }
 }
 
+/// What a new secret and its receipt are made of.
+#[derive(Default)]
+pub struct NewPair {
+  pub secret_key: String,
+  pub receipt_key: String,
+  pub value: Zeroizing<String>,
+  pub passphrase: Option<Zeroizing<String>>,
+  pub now: f64,
+  pub ttl: u64,
+  pub generated: bool,
+  pub owner: Option<String>,
+  pub owner_id: Option<String>,
+  pub recipients: Vec<String>,
+  pub truncated: bool,
+}
+
+impl NewPair {
+  /// The secret (lives `ttl`) and its receipt (lives 2 x `ttl`), both new.
+  pub fn build(self) -> (SecretRec, ReceiptRec) {
+    let now = self.now;
+    let generated_value = self.generated.then(|| self.value.clone());
+    let receipt = ReceiptRec {
+      key: self.receipt_key.clone(),
+      secret_key: self.secret_key.clone(),
+      owner: self.owner,
+      owner_id: self.owner_id,
+      ttl: self.ttl,
+      created: now,
+      updated: now,
+      expires: now + 2.0 * self.ttl as f64,
+      state: RState::New,
+      viewed_at: None,
+      previewed_at: None,
+      received_at: None,
+      burned_at: None,
+      recipients: self.recipients,
+      has_passphrase: self.passphrase.is_some(),
+      kind: if self.generated {
+        Kind::Generate
+      } else {
+        Kind::Conceal
+      },
+      truncated: self.truncated,
+      generated_value,
+      view_count: 0,
+      memo_stored: false,
+      first_access: None,
+      last_access: None,
+    };
+    let secret = SecretRec {
+      key: self.secret_key,
+      receipt_key: self.receipt_key,
+      value: self.value,
+      passphrase: self.passphrase,
+      created: now,
+      updated: now,
+      ttl: self.ttl,
+      expires: now + self.ttl as f64,
+      viewed: None,
+      truncated: self.truncated,
+      v2_failures: 0,
+      v2_locked_until: 0.0,
+      all_failures: 0,
+      global_locked_until: 0.0,
+      fail_window_start: now,
+    };
+    (secret, receipt)
+  }
+}
+
 /// Constant-time comparison (length leaks, contents do not).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
   if a.len() != b.len() {
@@ -117,7 +187,7 @@ pub struct ReceiptRec {
   /// Owner email (`custid`), `None` for anonymous.
   pub owner: Option<String>,
   pub owner_id: Option<String>,
-  /// The secret TTL requested (after clamping). The receipt lives 2 x ttl (§2).
+  /// The secret TTL requested (after clamping). The receipt lives 2 x ttl.
   pub ttl: u64,
   pub created: f64,
   pub updated: f64,
@@ -131,7 +201,7 @@ pub struct ReceiptRec {
   pub has_passphrase: bool,
   pub kind: Kind,
   pub truncated: bool,
-  /// v0.26: a generated value can be shown once on the receipt within 60 s (§3.4.5, §4.4).
+  /// v0.26: a generated value can be shown once on the receipt within 60 s.
   pub generated_value: Option<Zeroizing<String>>,
   pub view_count: u32,
   /// Made through API v2 (which stores an empty `memo`).
@@ -333,48 +403,17 @@ mod tests {
     ttl: u64,
     pass: Option<&str>,
   ) -> (SecretRec, ReceiptRec) {
-    let s = SecretRec {
-      key: key.into(),
+    NewPair {
+      secret_key: key.into(),
       receipt_key: rkey.into(),
       value: Zeroizing::new("v".into()),
       passphrase: pass.map(|p| Zeroizing::new(p.to_string())),
-      created: now,
-      updated: now,
+      now,
       ttl,
-      expires: now + ttl as f64,
-      viewed: None,
-      truncated: false,
-      v2_failures: 0,
-      v2_locked_until: 0.0,
-      all_failures: 0,
-      global_locked_until: 0.0,
-      fail_window_start: 0.0,
-    };
-    let r = ReceiptRec {
-      key: rkey.into(),
-      secret_key: key.into(),
       owner: Some("a@b.c".into()),
-      owner_id: None,
-      ttl,
-      created: now,
-      updated: now,
-      expires: now + 2.0 * ttl as f64,
-      state: RState::New,
-      viewed_at: None,
-      previewed_at: None,
-      received_at: None,
-      burned_at: None,
-      recipients: vec![],
-      has_passphrase: pass.is_some(),
-      kind: Kind::Conceal,
-      truncated: false,
-      generated_value: None,
-      view_count: 0,
-      memo_stored: false,
-      first_access: None,
-      last_access: None,
-    };
-    (s, r)
+      ..NewPair::default()
+    }
+    .build()
   }
 
   #[test]

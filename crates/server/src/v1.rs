@@ -1,16 +1,18 @@
-//! API v1 (spec §3). Every error is HTTP 404 with `{"message": ...}`; v0.26 adds
-//! `X-OTS-Intended-Status` (§3.5). Shapes follow the transcripts in `__test__/fixtures/ots-observed/`.
+//! API v1. Every error is HTTP 404 with `{"message": ...}`; v0.26 adds
+//! `X-OTS-Intended-Status`. Shapes follow the transcripts in `__test__/fixtures/ots-observed/`.
 
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
 use crate::app::{int, lock, Caller, Ctx, Reply, JSON, JSON_UTF8, TEXT};
-use crate::generate::{self, Refusal};
+use crate::create::new_pair;
+use crate::generate::{self, Asked, Refusal};
 use crate::keys;
 use crate::keys::CharacterSets;
 use crate::limits;
+use crate::limits::note_failure;
 use crate::router::Route;
-use crate::store::{Kind, RState, ReceiptRec, SecretRec};
+use crate::store::{RState, ReceiptRec, SecretRec};
 use crate::Generation::{self, *};
 
 const STATUS_BODY: &[u8] = br#"{"status":"nominal","locale":"en"}"#;
@@ -36,12 +38,12 @@ fn err_body(ctx: &Ctx, v: Value, intended: Option<&'static str>) -> Reply {
   }
 }
 
-/// 404 `{"message":"Not authorized"}` (+ intended 401 on v0.26), §3.2.
+/// 404 `{"message":"Not authorized"}` (+ intended 401 on v0.26).
 pub fn not_authorized(ctx: &Ctx) -> Reply {
   err_body(ctx, json!({"message": "Not authorized"}), Some("401"))
 }
 
-/// A `FormError`: v0.22 adds `shrimp` first (transcript order), v0.26 adds intended 400 (§3.5).
+/// A `FormError`: v0.22 adds `shrimp` first (transcript order), v0.26 adds intended 400.
 fn form_error(ctx: &Ctx, caller: &Caller, msg: &str) -> Reply {
   match ctx.gen {
     V0_22 => err_body(
@@ -61,7 +63,7 @@ fn unknown_secret(ctx: &Ctx, key: &str) -> Reply {
   )
 }
 
-/// Rate limited (§3.5): v0.12 and v0.22 "Cripes!", v0.26 "Rate limit exceeded..." with intended 400.
+/// Rate limited: v0.12 and v0.22 "Cripes!", v0.26 "Rate limit exceeded..." with intended 400.
 /// v0.12 answers an anonymous client with a bare 500 "Server error" (transcript exchanges 72-75).
 fn rate_limited(ctx: &Ctx, caller: &Caller) -> Reply {
   match ctx.gen {
@@ -79,7 +81,7 @@ fn rate_limited(ctx: &Ctx, caller: &Caller) -> Reply {
   }
 }
 
-/// Router miss: v0.12's Otto answers text/plain, later ones JSON `{"error":"Not Found"}` (§3.5).
+/// Router miss: v0.12's Otto answers text/plain, later ones JSON `{"error":"Not Found"}`.
 pub fn router_not_found(g: Generation) -> Reply {
   match g {
     V0_12 => Reply::raw(404, TEXT, b"Not Found"),
@@ -130,33 +132,29 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
   }
 }
 
-/// `share` / `create` / `generate` (§3.3, §3.4.2).
+/// `share` / `create` / `generate`.
 fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   let g = ctx.gen;
   let authed = caller.is_auth();
   let profile = g.profile();
-  let mut value: Zeroizing<String> = if generate {
-    let honour = profile.generate.v1_length;
-    let sets = CharacterSets::default();
-    match generate::value(profile, ctx.params.get("length"), honour, sets, authed) {
-      Ok(v) => v,
-      Err(Refusal::TooLong(msg)) => return form_error(ctx, caller, &msg),
-      Err(Refusal::ServerError) => return crate::http::server_error(g, false),
+  let asked = if generate {
+    Asked::Generate {
+      length: ctx.params.get("length"),
+      honour_length: profile.generate.v1_length,
+      // v1 reads `character_sets` from a form, where "false" is a true string.
+      sets: CharacterSets::default(),
     }
   } else {
-    match ctx.params.get("secret") {
-      Some(s) if !s.is_empty() => Zeroizing::new(s.to_string()),
-      _ => return form_error(ctx, caller, "You did not provide anything to share"),
-    }
+    Asked::Text(ctx.params.get("secret").map(str::to_string))
   };
-  let truncated = match limits::apply_size(profile.size, &mut value, authed) {
-    Ok(cut) => cut,
-    Err(n) => {
-      return form_error(
-        ctx,
-        caller,
-        &format!("Secret value exceeds the maximum size of {n} bytes"),
-      )
+  let (value, truncated) = match generate::secret_value(profile, asked, authed) {
+    Ok(v) => v,
+    Err(Refusal::Empty) => return form_error(ctx, caller, "You did not provide anything to share"),
+    Err(Refusal::TooLong(msg)) => return form_error(ctx, caller, &msg),
+    Err(Refusal::ServerError) => return crate::http::server_error(g, false),
+    Err(Refusal::TooBig(n)) => {
+      let msg = format!("Secret value exceeds the maximum size of {n} bytes");
+      return form_error(ctx, caller, &msg);
     }
   };
   let passphrase = ctx.params.get("passphrase").filter(|p| !p.is_empty());
@@ -213,77 +211,6 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   ok(ctx, &v)
 }
 
-/// Builds a secret and its receipt (shared with API v2).
-#[allow(clippy::too_many_arguments)]
-pub fn new_pair(
-  ctx: &Ctx,
-  caller: &Caller,
-  value: Zeroizing<String>,
-  passphrase: Option<&str>,
-  ttl: u64,
-  generate: bool,
-  recipients: Vec<String>,
-  truncated: bool,
-) -> (SecretRec, ReceiptRec) {
-  let now = ctx.now;
-  let kind = if generate {
-    Kind::Generate
-  } else {
-    Kind::Conceal
-  };
-  let skey = keys::new_key(ctx.gen);
-  let rkey = keys::new_key(ctx.gen);
-  let generated_value = if generate { Some(value.clone()) } else { None };
-  let secret = SecretRec {
-    key: skey.clone(),
-    receipt_key: rkey.clone(),
-    value,
-    passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())),
-    created: now,
-    updated: now,
-    ttl,
-    expires: now + ttl as f64,
-    viewed: None,
-    truncated,
-    v2_failures: 0,
-    v2_locked_until: 0.0,
-    all_failures: 0,
-    global_locked_until: 0.0,
-    fail_window_start: now,
-  };
-  let (owner, owner_id) = match caller {
-    Caller::Account {
-      email, owner_id, ..
-    } => (Some(email.clone()), Some(owner_id.clone())),
-    _ => (None, None),
-  };
-  let receipt = ReceiptRec {
-    key: rkey,
-    secret_key: skey,
-    owner,
-    owner_id,
-    ttl,
-    created: now,
-    updated: now,
-    expires: now + 2.0 * ttl as f64,
-    state: RState::New,
-    viewed_at: None,
-    previewed_at: None,
-    received_at: None,
-    burned_at: None,
-    recipients,
-    has_passphrase: passphrase.is_some(),
-    kind,
-    truncated,
-    generated_value,
-    view_count: 0,
-    memo_stored: false,
-    first_access: None,
-    last_access: None,
-  };
-  (secret, receipt)
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
   Create,
@@ -292,7 +219,7 @@ enum Mode {
   Recent,
 }
 
-/// The receipt ("metadata") hash, §3.4.2, per generation and per context (see the transcripts:
+/// The receipt ("metadata") hash, per generation and per context (see the transcripts:
 /// received receipts drop the secret fields; burned ones carry an empty `secret_key`; the burn
 /// answer is a snapshot; `recent` items drop `secret_key`; v0.26 adds the additive copies).
 fn receipt_hash(
@@ -396,7 +323,7 @@ fn receipt_hash(
 }
 
 /// The v1 key sanitation of v0.24+: strip `[^a-zA-Z0-9_-]`; keys under 20 characters are a 404
-/// `{"message":"Not Found"}` (v0.24.2+, §3.5).
+/// `{"message":"Not Found"}` (v0.24.2+).
 fn v026_key(ctx: &Ctx) -> Result<String, Reply> {
   let k: String = ctx
     .key
@@ -416,7 +343,7 @@ fn path_key(ctx: &Ctx) -> Result<String, Reply> {
   }
 }
 
-/// `POST /secret/:key` (§3.4.3, §3.6).
+/// `POST /secret/:key`.
 fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
   let key = match path_key(ctx) {
     Ok(k) => k,
@@ -429,7 +356,7 @@ fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
     return unknown_secret(ctx, &key);
   };
   if ctx.gen == V0_26 && now < secret.global_locked_until {
-    // v0.24.6+ passphrase lockout seen through v1's catch-all (§3.5).
+    // v0.24.6+ passphrase lockout seen through v1's catch-all.
     return form_error(ctx, caller, "An unexpected error occurred :[");
   }
   if !secret.passphrase_ok(given) {
@@ -460,27 +387,7 @@ fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
   ok(ctx, &v)
 }
 
-/// The v0.26 limiter tiers: 5 per secret(+IP) locks v2 reveals, 20 per secret locks everything; lockouts
-/// last 30 minutes within a 10-minute counting window (§3.5 "Passphrase limiter").
-pub fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
-  if now - secret.fail_window_start >= 600.0 {
-    secret.fail_window_start = now;
-    secret.v2_failures = 0;
-    secret.all_failures = 0;
-  }
-  secret.all_failures += 1;
-  if v2 {
-    secret.v2_failures += 1;
-    if secret.v2_failures >= 5 {
-      secret.v2_locked_until = now + 1800.0;
-    }
-  }
-  if secret.all_failures >= 20 {
-    secret.global_locked_until = now + 1800.0;
-  }
-}
-
-/// `GET|POST /private/:key` (§3.4.5).
+/// `GET|POST /private/:key`.
 fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   let key = match path_key(ctx) {
     Ok(k) => k,
@@ -553,7 +460,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   ok(ctx, &v)
 }
 
-/// `GET /private/recent` (§3.4.6): newest first; broken on v0.22 (§3.11 #1).
+/// `GET /private/recent`: newest first; broken on v0.22.
 fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   let Some(order) = ctx.gen.profile().recent_v1 else {
     return form_error(ctx, caller, "An unexpected error occurred :[");
@@ -584,7 +491,7 @@ fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   ok(ctx, &Value::Array(items))
 }
 
-/// `POST /private/:key/burn` (§3.4.4).
+/// `POST /private/:key/burn`.
 fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   let key = match path_key(ctx) {
     Ok(k) => k,
@@ -615,7 +522,7 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
         if ctx.failed_passphrase(caller) {
           return rate_limited(ctx, caller);
         }
-        // <= v0.18: "Unknown secret"; v0.19+: "Double check that passphrase" (§3.6).
+        // <= v0.18: "Unknown secret"; v0.19+: "Double check that passphrase".
         return match g {
           V0_12 => unknown_secret(ctx, &key),
           _ => form_error(ctx, caller, "Double check that passphrase"),

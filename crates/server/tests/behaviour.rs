@@ -126,7 +126,7 @@ async fn share(s: &Server, body: &str) -> Value {
   r.json()
 }
 
-/// §3.4.3: v0.26 claims atomically, so concurrent reads cannot both succeed (we do it on every generation).
+/// V0.26 claims atomically, so concurrent reads cannot both succeed (we do it on every generation).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_time_read_under_concurrent_readers() {
   for g in [Generation::V0_12, Generation::V0_22, Generation::V0_26] {
@@ -164,7 +164,7 @@ async fn one_time_read_under_concurrent_readers() {
   }
 }
 
-/// §3.6: a wrong passphrase does not consume the secret.
+/// A wrong passphrase does not consume the secret.
 #[tokio::test]
 async fn wrong_passphrase_keeps_the_secret() {
   let s = start(Generation::V0_26).await;
@@ -185,7 +185,7 @@ async fn wrong_passphrase_keeps_the_secret() {
   s.close().await;
 }
 
-/// §2 "Receipt lifetime = 2 x TTL", §3.8 `expired`: the clock drives expiry.
+/// A receipt lives 2 x TTL and its secret turns `expired`: the clock drives expiry.
 #[tokio::test]
 async fn clock_drives_expiry() {
   let s = start(Generation::V0_26).await;
@@ -411,7 +411,7 @@ async fn faults() {
   s.close().await;
 }
 
-/// §3.5 / §4.5 rate-limit answers per generation.
+/// Rate-limit answers per generation.
 #[tokio::test]
 async fn rate_limits_per_generation() {
   let s = start(Generation::V0_26).await;
@@ -518,7 +518,7 @@ async fn rate_limits_per_generation() {
   s.close().await;
 }
 
-/// §3.7 / §4.6 size limits: v0.26 rejects over 10 000 bytes; request bodies over 4 MiB get a 500.
+/// Size limits: v0.26 rejects over 10 000 bytes; request bodies over 4 MiB get a 500.
 #[tokio::test]
 async fn size_limits() {
   let s = start(Generation::V0_26).await;
@@ -564,7 +564,7 @@ async fn size_limits() {
   s.close().await;
 }
 
-/// §4.4: the v0.26 generated value is not in the generate answer; the creator reads it once on the receipt.
+/// The v0.26 generated value is not in the generate answer; the creator reads it once on the receipt.
 #[tokio::test]
 async fn v026_generated_value_shown_once_on_receipt() {
   let s = start(Generation::V0_26).await;

@@ -22,18 +22,18 @@ async fn send(addr: std::net::SocketAddr, ex: &Exchange, path: &str, body: &[u8]
   use base64::Engine;
   let mut req = format!(
     "{} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n",
-    ex.method
+    ex.request.method
   );
-  if let Some(u) = &ex.user {
+  if let Some(u) = &ex.request.user {
     req.push_str(&format!(
       "Authorization: Basic {}\r\n",
       base64::engine::general_purpose::STANDARD.encode(u)
     ));
   }
-  for (k, v) in &ex.headers {
+  for (k, v) in &ex.request.headers {
     req.push_str(&format!("{k}: {v}\r\n"));
   }
-  if !body.is_empty() || ex.method == "POST" {
+  if !body.is_empty() || ex.request.method == "POST" {
     req.push_str(&format!("Content-Length: {}\r\n", body.len()));
   }
   req.push_str("\r\n");
@@ -95,11 +95,13 @@ async fn replay(files: &[&str]) -> (usize, Vec<String>) {
   map.prior = transcript::prior_records(&all);
   let mut failures = Vec::new();
   for ex in &all {
-    let path = map.apply(&ex.path);
-    let body = if ex.body.len() > 100_000 {
-      ex.body.clone()
+    let path = map.apply(&ex.request.path);
+    let body = if ex.request.body.len() > 100_000 {
+      ex.request.body.clone()
     } else {
-      map.apply(&String::from_utf8_lossy(&ex.body)).into_bytes()
+      map
+        .apply(&String::from_utf8_lossy(&ex.request.body))
+        .into_bytes()
     };
     let live = send(addr, ex, &path, &body).await;
     let errs = compare(ex, &live, &origin, &mut map);
@@ -108,7 +110,7 @@ async fn replay(files: &[&str]) -> (usize, Vec<String>) {
         "{} #{} {} ({}):\n    {}",
         ex.file,
         ex.id,
-        ex.method,
+        ex.request.method,
         ex.title,
         errs.join("\n    ")
       ));

@@ -24,6 +24,7 @@
 use serde_json::{Map, Value};
 
 use super::json_prefix::{self, Partial};
+use super::lists::{known_records, records, shown};
 use super::Exchange;
 
 /// A live answer.
@@ -36,11 +37,7 @@ pub struct Live {
 
 impl Live {
   pub fn header(&self, name: &str) -> Option<&str> {
-    self
-      .headers
-      .iter()
-      .find(|(k, _)| k == name)
-      .map(|(_, v)| v.as_str())
+    super::header(&self.headers, name)
   }
 }
 
@@ -67,7 +64,7 @@ impl Mapping {
     out
   }
 
-  fn get(&self, recorded: &str) -> Option<&str> {
+  pub(super) fn get(&self, recorded: &str) -> Option<&str> {
     self
       .pairs
       .iter()
@@ -84,21 +81,25 @@ impl Mapping {
   }
 }
 
-struct Ctx<'a> {
-  map: &'a mut Mapping,
+pub(super) struct Ctx<'a> {
+  pub(super) map: &'a mut Mapping,
   /// This exchange's answer carries a generated password.
-  generated: bool,
+  pub(super) generated: bool,
   /// This exchange is a `generate` request (ids it shows belong to a generated secret).
-  generating: bool,
-  errs: Vec<String>,
+  pub(super) generating: bool,
+  pub(super) errs: Vec<String>,
 }
 
 /// Compares `live` with the recording of `ex` (whose origin `live_origin` replaces), learning ids
 /// into `map`. Returns the differences, empty when the answers agree.
 pub fn compare(ex: &Exchange, live: &Live, live_origin: &str, map: &mut Mapping) -> Vec<String> {
-  map.learn(&ex.origin, live_origin);
-  let generating = ex.path.contains("/generate");
-  let generated = generating || map.generated.iter().any(|k| ex.path.contains(k.as_str()));
+  map.learn(&ex.request.origin, live_origin);
+  let generating = ex.request.path.contains("/generate");
+  let generated = generating
+    || map
+      .generated
+      .iter()
+      .any(|k| ex.request.path.contains(k.as_str()));
   let mut cx = Ctx {
     map,
     generated,
@@ -194,7 +195,7 @@ fn type_name(v: &Value) -> &'static str {
   }
 }
 
-fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key: &str) {
+pub(super) fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key: &str) {
   match (rec, live) {
     (Partial::Done(r), _) => value(cx, r, live, path, key),
     (Partial::Obj(members), Value::Object(m)) => {
@@ -251,7 +252,7 @@ fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key: &str) {
   }
 }
 
-fn value(cx: &mut Ctx, rec: &Value, live: &Value, path: &str, key: &str) {
+pub(super) fn value(cx: &mut Ctx, rec: &Value, live: &Value, path: &str, key: &str) {
   match (rec, live) {
     (Value::Object(a), Value::Object(b)) => object(cx, a, b, path),
     (Value::Array(a), Value::Array(b)) => {
@@ -298,136 +299,6 @@ fn value(cx: &mut Ctx, rec: &Value, live: &Value, path: &str, key: &str) {
   }
 }
 
-/// The id of a listed record (`metadata_key` / `identifier`).
-fn record_id(v: &Value) -> Option<&str> {
-  v.get("metadata_key")
-    .or_else(|| v.get("identifier"))
-    .and_then(Value::as_str)
-}
-
-/// A list without the records the recording's server held before the transcript started.
-fn known_records(cx: &Ctx, list: &[Value]) -> Vec<Value> {
-  list
-    .iter()
-    .filter(|v| record_id(v).is_none_or(|id| !is_id(id) || cx.map.get(id).is_some()))
-    .cloned()
-    .collect()
-}
-
-/// A list of records with ids (`recent`): each live record is compared with the recorded one of
-/// the same id, and the live order must follow the recorded order's rule. The real servers sort
-/// by creation time, and records created in the same second by id; a replay creates in one second
-/// what the recording spread over several, so the rule, not the sequence, is what can be compared.
-/// Returns false when `rec` is not such a list.
-fn records(cx: &mut Ctx, rec: &[&Partial], live: &[Value], path: &str, complete: bool) -> bool {
-  // What each recorded record shows whole (a cut one: its complete members).
-  let shown: Vec<Value> = rec.iter().map(|p| shown(p)).collect();
-  let ids: Option<Vec<String>> = shown
-    .iter()
-    .map(|v| {
-      record_id(v)
-        .and_then(|id| cx.map.get(id))
-        .map(str::to_string)
-    })
-    .collect();
-  let Some(ids) = ids.filter(|ids| !ids.is_empty()) else {
-    return false;
-  };
-  let live_ids: Vec<&str> = live.iter().filter_map(record_id).collect();
-  let mut sorted_rec = ids.clone();
-  let mut sorted_live: Vec<String> = live_ids.iter().map(|s| s.to_string()).collect();
-  sorted_rec.sort();
-  sorted_live.sort();
-  let listed = if complete {
-    sorted_rec == sorted_live
-  } else {
-    sorted_rec.iter().all(|id| sorted_live.contains(id))
-  };
-  if !listed {
-    cx.errs.push(format!(
-      "{path}: records {ids:?} recorded (live ids), {live_ids:?} live"
-    ));
-    return true;
-  }
-  for (i, r) in rec.iter().enumerate() {
-    if let Some(l) = live.iter().find(|l| record_id(l) == Some(ids[i].as_str())) {
-      partial(cx, r, l, &format!("{path}[{i}]"), "");
-    }
-  }
-  let rec_order = order(&shown);
-  let live_order = order(live);
-  // A recorded direction that holds for every pair must hold live too.
-  let agree = |r: Option<Option<bool>>, l: Option<Option<bool>>| match (r, l) {
-    (Some(Some(r)), Some(l)) => l == Some(r),
-    _ => true,
-  };
-  if !agree(rec_order.0, live_order.0) || !agree(rec_order.1, live_order.1) {
-    cx.errs.push(format!(
-      "{path}: order (by time ascending?, then by id ascending?) {rec_order:?} recorded, {live_order:?} live"
-    ));
-  }
-  true
-}
-
-/// The complete part of a possibly cut value.
-fn shown(p: &Partial) -> Value {
-  match p {
-    Partial::Done(v) => v.clone(),
-    Partial::Obj(members) => Value::Object(
-      members
-        .iter()
-        .filter_map(|(k, v)| match v {
-          Partial::Done(v) => Some((k.clone(), v.clone())),
-          _ => None,
-        })
-        .collect(),
-    ),
-    _ => Value::Null,
-  }
-}
-
-/// Creation time of a listed record (the order's first key).
-fn created(v: &Value) -> f64 {
-  match v.get("created") {
-    Some(Value::Number(n)) => n.as_f64().unwrap_or(0.0),
-    Some(Value::String(s)) => s.parse().unwrap_or(0.0),
-    _ => 0.0,
-  }
-}
-
-/// How a list is sorted: (by creation time ascending?, records of the same time by id
-/// ascending?). `None`: no pair shows it; `Some(None)`: pairs disagree.
-type Order = (Option<Option<bool>>, Option<Option<bool>>);
-
-fn order(list: &[Value]) -> Order {
-  let mut by_time: Option<Option<bool>> = None;
-  let mut by_id: Option<Option<bool>> = None;
-  let (mut time_pairs, mut id_pairs) = (0, 0);
-  let note = |slot: &mut Option<Option<bool>>, asc: bool| {
-    *slot = match *slot {
-      None => Some(Some(asc)),
-      Some(Some(prev)) if prev == asc => Some(Some(asc)),
-      _ => Some(None),
-    };
-  };
-  for w in list.windows(2) {
-    let (t0, t1) = (created(&w[0]), created(&w[1]));
-    if t0 != t1 {
-      time_pairs += 1;
-      note(&mut by_time, t0 < t1);
-    } else {
-      id_pairs += 1;
-      note(&mut by_id, record_id(&w[0]) < record_id(&w[1]));
-    }
-  }
-  // One pair in agreement by chance is a coin toss: a rule needs two.
-  let shown = |slot: Option<Option<bool>>, pairs: usize| match slot {
-    Some(Some(_)) if pairs < 2 => None,
-    other => other,
-  };
-  (shown(by_time, time_pairs), shown(by_id, id_pairs))
-}
-
 fn object(cx: &mut Ctx, a: &Map<String, Value>, b: &Map<String, Value>, path: &str) {
   let ka: Vec<&String> = a.keys().collect();
   let kb: Vec<&String> = b.keys().collect();
@@ -467,7 +338,7 @@ fn alphabet36(s: &str) -> bool {
 }
 
 /// A random id: a key (36-alphabet, 20+ characters) or a UUID.
-fn is_id(s: &str) -> bool {
+pub(super) fn is_id(s: &str) -> bool {
   (s.len() >= 20 && alphabet36(s)) || is_uuid(s)
 }
 
@@ -577,18 +448,21 @@ fn string(cx: &mut Ctx, r: &str, l: &str, path: &str, key: &str) {
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::transcript::Request;
 
   fn ex(body: &str) -> Exchange {
     Exchange {
       file: "v0.26.6-x.md".into(),
       id: "1".into(),
       title: String::new(),
-      method: "GET".into(),
-      path: "/api/v1/x".into(),
-      headers: vec![],
-      body: vec![],
-      user: None,
-      origin: "http://127.0.0.1:7145".into(),
+      request: Request {
+        method: "GET".into(),
+        path: "/api/v1/x".into(),
+        headers: vec![],
+        body: vec![],
+        user: None,
+        origin: "http://127.0.0.1:7145".into(),
+      },
       status: 200,
       resp_headers: vec![("content-type".into(), "application/json".into())],
       resp_body: body.into(),
@@ -649,7 +523,7 @@ mod tests {
   fn generated_values_by_length_and_symbols() {
     let rec = ex(r#"{"value":"U2MTTb98njrRLKVpRYhv"}"#);
     let mut rec = rec;
-    rec.path = "/api/v1/generate".into();
+    rec.request.path = "/api/v1/generate".into();
     for (live_v, ok) in [
       (r#"{"value":"abcdefghjkmnpqrstuvw"}"#, true),
       (r#"{"value":"abcdefghjkmnpqrstuv!"}"#, false),

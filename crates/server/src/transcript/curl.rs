@@ -2,13 +2,18 @@
 
 use super::Exchange;
 
+/// A recorded request.
+#[derive(Debug, Clone)]
 pub struct Request {
   pub method: String,
+  /// Path and query, as recorded (keys are the recording's own).
   pub path: String,
+  /// Request headers the command line set (a form body gets its content type).
   pub headers: Vec<(String, String)>,
   pub body: Vec<u8>,
+  /// `user:token` of `-u`.
   pub user: Option<String>,
-  /// `http://host:port` the recording addressed.
+  /// `http://host:port` the recording addressed (links in its answers start with it).
   pub origin: String,
 }
 
@@ -117,8 +122,8 @@ fn json_tail(head: &str, path: &str, previous: &[Exchange]) -> String {
   previous
     .iter()
     .rev()
-    .filter(|e| e.path == path)
-    .filter_map(|e| std::str::from_utf8(&e.body).ok())
+    .filter(|e| e.request.path == path)
+    .filter_map(|e| std::str::from_utf8(&e.request.body).ok())
     .find_map(|b| {
       let rest = b.strip_prefix(head)?;
       let mut escaped = false;
@@ -249,12 +254,7 @@ mod tests {
       file: String::new(),
       id: "1".into(),
       title: String::new(),
-      method: prev.method,
-      path: prev.path,
-      headers: prev.headers,
-      body: prev.body,
-      user: None,
-      origin: String::new(),
+      request: prev,
       status: 200,
       resp_headers: vec![],
       resp_body: String::new(),

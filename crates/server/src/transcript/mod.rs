@@ -9,10 +9,12 @@
 mod compare;
 mod curl;
 mod json_prefix;
+mod lists;
 
 use std::path::{Path, PathBuf};
 
 pub use compare::{compare, Live, Mapping};
+pub use curl::Request;
 
 use crate::Generation;
 
@@ -24,16 +26,7 @@ pub struct Exchange {
   /// The exchange's number in its file (`"12"`, `"v2-105"`).
   pub id: String,
   pub title: String,
-  pub method: String,
-  /// Path and query, as recorded (keys are the recording's own).
-  pub path: String,
-  /// Request headers the command line set (a form body gets its content type).
-  pub headers: Vec<(String, String)>,
-  pub body: Vec<u8>,
-  /// `user:token` of `-u`.
-  pub user: Option<String>,
-  /// `http://host:port` the recording addressed (links in its answers start with it).
-  pub origin: String,
+  pub request: Request,
   pub status: u16,
   /// Lower-cased names.
   pub resp_headers: Vec<(String, String)>,
@@ -49,11 +42,7 @@ pub struct Exchange {
 
 impl Exchange {
   pub fn resp_header(&self, name: &str) -> Option<&str> {
-    self
-      .resp_headers
-      .iter()
-      .find(|(k, _)| k == name)
-      .map(|(_, v)| v.as_str())
+    header(&self.resp_headers, name)
   }
 
   /// The generation of the release that answered (from the file name).
@@ -84,6 +73,14 @@ impl Exchange {
     bytes.extend_from_slice(self.resp_body.as_bytes());
     Some(bytes)
   }
+}
+
+/// The value of header `name` (lower case) in a list of lower-cased names.
+pub(crate) fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+  headers
+    .iter()
+    .find(|(k, _)| k == name)
+    .map(|(_, v)| v.as_str())
 }
 
 /// `__test__/fixtures/ots-observed` of this repository.
@@ -127,6 +124,7 @@ pub fn account_token(exchanges: &[Exchange]) -> Option<String> {
   let mut counts: Vec<(String, usize)> = Vec::new();
   for e in exchanges {
     let Some(t) = e
+      .request
       .user
       .as_deref()
       .and_then(|u| u.strip_prefix("tester@example.com:"))
@@ -150,11 +148,11 @@ pub fn prior_records(exchanges: &[Exchange]) -> u64 {
   for e in exchanges {
     let creates = ["/share", "/generate", "/create", "/conceal"]
       .iter()
-      .any(|r| e.path.split('?').next().unwrap_or("").ends_with(r));
-    if creates && e.status == 200 && e.user.is_some() {
+      .any(|r| e.request.path.split('?').next().unwrap_or("").ends_with(r));
+    if creates && e.status == 200 && e.request.user.is_some() {
       made += 1;
     }
-    if e.status != 200 || !e.path.contains("recent") {
+    if e.status != 200 || !e.request.path.contains("recent") {
       continue;
     }
     let listed = match json_prefix::parse(&e.resp_body) {
@@ -235,12 +233,7 @@ pub fn parse(file: &str, text: &str) -> Vec<Exchange> {
       file: file.to_string(),
       id,
       title,
-      method: req.method,
-      path: req.path,
-      headers: req.headers,
-      body: req.body,
-      user: req.user,
-      origin: req.origin,
+      request: req,
       status,
       resp_headers,
       resp_body: body.join("\n"),
