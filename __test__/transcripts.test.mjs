@@ -42,3 +42,45 @@ for (const file of files) {
     }
   })
 }
+
+// What README's compatibility table says about the exchanges the `-more` transcripts recorded,
+// through the client, on every generation and API version.
+const COMBOS = [['v0.12', 'v1'], ['v0.22', 'v1'], ['v0.22', 'v2'], ['v0.26', 'v1'], ['v0.26', 'v2']]
+const SYMBOL = /[^A-Za-z0-9]/
+
+for (const [generation, apiVersion] of COMBOS) {
+  test(`${generation} ${apiVersion}: generate options, 50,000 characters, burning a read secret (as recorded)`, async () => {
+    const { default: OneTimeSecretApi, ApiError, UnknownSecretError } = await import('../index.mjs')
+    const srv = await startServer({ generation })
+    try {
+      const client = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion })
+      // generate: v0.12 makes 12 characters whatever is asked; later releases honour `length`,
+      // and `characterSets` on v2 only (v1 reads "false" from a form as true: every set is used,
+      // each at least once).
+      const g = await client.generate({ length: 20, characterSets: { symbols: false } })
+      if (generation === 'v0.12') {
+        assert.equal(g.value.length, 12)
+      } else {
+        assert.equal(g.value.length, 20)
+        assert.equal(SYMBOL.test(g.value), apiVersion === 'v1', g.value)
+      }
+
+      // 50,000 characters: kept whole up to v0.23; v0.26 refuses over 10,000 bytes.
+      const big = '0123456789'.repeat(5000)
+      if (generation === 'v0.26') {
+        await assert.rejects(client.share(big), (e) => e instanceof ApiError && /10000 bytes/.test(e.message))
+      } else {
+        const s = await client.share(big)
+        assert.equal((await client.retrieveSecret(s.secret_key)).value, big)
+      }
+
+      // Burning a secret that was already read: UnknownSecretError everywhere (v0.22's v2 answers
+      // 500 "Secret could not be burned.", v0.26's v2 200).
+      const s = await client.share('read, then burned')
+      await client.retrieveSecret(s.secret_key)
+      await assert.rejects(client.burn(s.metadata_key), UnknownSecretError)
+    } finally {
+      await srv.close()
+    }
+  })
+}
