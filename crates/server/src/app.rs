@@ -251,7 +251,7 @@ impl Ctx<'_> {
         let accounts = self.sh.accounts.read().unwrap_or_else(|e| e.into_inner());
         let found = accounts.get(user.as_str()).or_else(|| {
           // v0.24+: the customer extid works as the username too.
-          if self.gen == Generation::V0_26 {
+          if self.gen.profile().extid_login {
             accounts.values().find(|a| a.extid == *user)
           } else {
             None
@@ -274,12 +274,9 @@ impl Ctx<'_> {
     format!("{}:{}", self.client_ip, caller.email().unwrap_or("anon"))
   }
 
-  /// Window of the rate limiter: 10 min in v0.10-era code (v0.12), 20 min from v0.19.
+  /// Window of the rate limiter.
   pub fn window(&self) -> f64 {
-    match self.gen {
-      Generation::V0_12 => 600.0,
-      _ => 1200.0,
-    }
+    self.gen.profile().rate_window
   }
 
   /// General (opt-in) rate limiting: `Some(retry_after)` when `set_rate_limit(Some(n))` is on and the
@@ -289,10 +286,10 @@ impl Ctx<'_> {
       return None;
     }
     let n = self.sh.rate_limit.load(Ordering::Relaxed);
-    let client = match self.gen {
-      // v0.24.3+: per IP.
-      Generation::V0_26 => self.client_ip.clone(),
-      _ => self.limiter_client(caller),
+    let client = if self.gen.profile().limiter_per_ip {
+      self.client_ip.clone()
+    } else {
+      self.limiter_client(caller)
     };
     self
       .sh

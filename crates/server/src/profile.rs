@@ -96,6 +96,25 @@ pub struct Profile {
   /// A v1 `generate` leaves its receipt `viewed` (the creator saw the value: v0.12.1 and v0.22.11
   /// `-more` #8 / #23).
   pub generate_marks_viewed: bool,
+  /// v1 answers carry `share_domain` (v0.17+).
+  pub v1_share_domain: bool,
+  /// v1 path keys are cleaned to `[a-zA-Z0-9_-]` and under 20 characters are 404 "Not Found"
+  /// (v0.24.2+).
+  pub v1_key_sanitised: bool,
+  /// Receipts whose secret expired unread turn `expired` (v0.19+); older ones just go.
+  pub marks_expired: bool,
+  /// `recent` lists only receipts of the last 30 days (v0.26).
+  pub recent_30_days: bool,
+  /// The customer's `extid` works as the username (v0.24+).
+  pub extid_login: bool,
+  /// The opt-in rate limiter counts per IP (v0.24.3+), not per IP and account.
+  pub limiter_per_ip: bool,
+  /// Routes present: v1 `authcheck` (v0.17+), v1 `receipt/…` aliases (v0.24+), v2 `authcheck`
+  /// (v0.22 only), v2 guest routes (v0.23.2+).
+  pub v1_authcheck: bool,
+  pub v1_receipt_routes: bool,
+  pub v2_authcheck: bool,
+  pub v2_guest_routes: bool,
   /// `GET /api/v2/version` (v0.26.6 run from source reports 0.0.0: `v0.26.6-api-v1-v2.md` #30).
   pub v2_version: &'static str,
 }
@@ -130,6 +149,16 @@ pub static V0_12: Profile = Profile {
   rate_window: 600.0,
   ttl_doubled: true,
   generate_marks_viewed: true,
+  v1_share_domain: false,
+  v1_key_sanitised: false,
+  marks_expired: false,
+  recent_30_days: false,
+  extid_login: false,
+  limiter_per_ip: false,
+  v1_authcheck: false,
+  v1_receipt_routes: false,
+  v2_authcheck: false,
+  v2_guest_routes: false,
   v2_version: "",
 };
 
@@ -152,6 +181,16 @@ pub static V0_22: Profile = Profile {
   rate_window: 1200.0,
   ttl_doubled: false,
   generate_marks_viewed: true,
+  v1_share_domain: true,
+  v1_key_sanitised: false,
+  marks_expired: true,
+  recent_30_days: false,
+  extid_login: false,
+  limiter_per_ip: false,
+  v1_authcheck: true,
+  v1_receipt_routes: false,
+  v2_authcheck: true,
+  v2_guest_routes: false,
   v2_version: r#"{"version":["0","22","11"],"locale":"en"}"#,
 };
 
@@ -174,6 +213,16 @@ pub static V0_26: Profile = Profile {
   rate_window: 1200.0,
   ttl_doubled: false,
   generate_marks_viewed: false,
+  v1_share_domain: true,
+  v1_key_sanitised: true,
+  marks_expired: true,
+  recent_30_days: true,
+  extid_login: true,
+  limiter_per_ip: true,
+  v1_authcheck: true,
+  v1_receipt_routes: true,
+  v2_authcheck: false,
+  v2_guest_routes: true,
   v2_version: r#"{"success":true,"version":["0","0","0"],"locale":"en"}"#,
 };
 

@@ -102,12 +102,11 @@ fn percent_decode(s: &str) -> String {
 }
 
 pub fn route(generation: Generation, pattern: &str) -> Route {
-  use Generation::*;
   use Route::*;
-  let g = generation;
+  let p = generation.profile();
   let r = match pattern {
     "GET /api/v1/status" => V1Status,
-    "GET /api/v1/authcheck" if g != V0_12 => V1Authcheck,
+    "GET /api/v1/authcheck" if p.v1_authcheck => V1Authcheck,
     "POST /api/v1/share" => V1Share,
     "POST /api/v1/create" => V1Create,
     "POST /api/v1/generate" => V1Generate,
@@ -116,15 +115,17 @@ pub fn route(generation: Generation, pattern: &str) -> Route {
     | "POST /api/v1/private/:key"
     | "GET /api/v1/metadata/:key"
     | "POST /api/v1/metadata/:key" => V1Receipt,
-    "GET /api/v1/receipt/:key" | "POST /api/v1/receipt/:key" if g == V0_26 => V1Receipt,
+    "GET /api/v1/receipt/:key" | "POST /api/v1/receipt/:key" if p.v1_receipt_routes => V1Receipt,
     "GET /api/v1/private/recent" | "GET /api/v1/metadata/recent" => V1Recent,
-    "GET /api/v1/receipt/recent" if g == V0_26 => V1Recent,
+    "GET /api/v1/receipt/recent" if p.v1_receipt_routes => V1Recent,
     "POST /api/v1/private/:key/burn" => V1Burn,
-    "POST /api/v1/metadata/:key/burn" | "POST /api/v1/receipt/:key/burn" if g == V0_26 => V1Burn,
-    _ if g == V0_12 => NotFound { v2: false },
+    "POST /api/v1/metadata/:key/burn" | "POST /api/v1/receipt/:key/burn" if p.v1_receipt_routes => {
+      V1Burn
+    }
+    _ if !p.api_v2 => NotFound { v2: false },
     "GET /api/v2/status" => V2Status,
     "GET /api/v2/version" => V2Version,
-    "GET /api/v2/authcheck" if g == V0_22 => V2Authcheck,
+    "GET /api/v2/authcheck" if p.v2_authcheck => V2Authcheck,
     "POST /api/v2/secret/conceal" => V2Conceal { guest: false },
     "POST /api/v2/secret/generate" => V2Generate { guest: false },
     "GET /api/v2/secret/:id" => V2Secret { guest: false },
@@ -134,12 +135,12 @@ pub fn route(generation: Generation, pattern: &str) -> Route {
     "POST /api/v2/receipt/:id/burn" | "POST /api/v2/private/:id/burn" => V2Burn { guest: false },
     "GET /api/v2/receipt/recent" | "GET /api/v2/private/recent" => V2Recent,
     // Guest routes: v0.23.2+.
-    "POST /api/v2/guest/secret/conceal" if g == V0_26 => V2Conceal { guest: true },
-    "POST /api/v2/guest/secret/generate" if g == V0_26 => V2Generate { guest: true },
-    "GET /api/v2/guest/secret/:id" if g == V0_26 => V2Secret { guest: true },
-    "POST /api/v2/guest/secret/:id/reveal" if g == V0_26 => V2Reveal { guest: true },
-    "GET /api/v2/guest/receipt/:id" if g == V0_26 => V2Receipt { guest: true },
-    "POST /api/v2/guest/receipt/:id/burn" if g == V0_26 => V2Burn { guest: true },
+    "POST /api/v2/guest/secret/conceal" if p.v2_guest_routes => V2Conceal { guest: true },
+    "POST /api/v2/guest/secret/generate" if p.v2_guest_routes => V2Generate { guest: true },
+    "GET /api/v2/guest/secret/:id" if p.v2_guest_routes => V2Secret { guest: true },
+    "POST /api/v2/guest/secret/:id/reveal" if p.v2_guest_routes => V2Reveal { guest: true },
+    "GET /api/v2/guest/receipt/:id" if p.v2_guest_routes => V2Receipt { guest: true },
+    "POST /api/v2/guest/receipt/:id/burn" if p.v2_guest_routes => V2Burn { guest: true },
     _ => NotFound {
       v2: pattern
         .split(' ')

@@ -23,7 +23,7 @@ fn ok(ctx: &Ctx, v: &Value) -> Reply {
 
 /// v0.12 (thin) sends `Content-Language` on every JSON answer of the app.
 fn decorate(g: Generation, r: Reply) -> Reply {
-  if g == V0_12 {
+  if g.profile().content_language {
     r.header("content-language", "en")
   } else {
     r
@@ -32,8 +32,8 @@ fn decorate(g: Generation, r: Reply) -> Reply {
 
 fn err_body(ctx: &Ctx, v: Value, intended: Option<&'static str>) -> Reply {
   let r = decorate(ctx.gen, Reply::json(404, JSON_UTF8, &v));
-  match (ctx.gen, intended) {
-    (V0_26, Some(s)) => r.header("x-ots-intended-status", s),
+  match intended {
+    Some(s) if ctx.gen.profile().intended_status => r.header("x-ots-intended-status", s),
     _ => r,
   }
 }
@@ -258,7 +258,11 @@ fn receipt_hash(
       m.insert("secret_key".into(), sk.clone());
     }
   }
-  let ttl = if g == V0_12 { r.ttl * 2 } else { r.ttl };
+  let ttl = if g.profile().ttl_doubled {
+    r.ttl * 2
+  } else {
+    r.ttl
+  };
   m.insert("ttl".into(), json!(ttl));
   let metadata_ttl = r.remaining(now);
   m.insert("metadata_ttl".into(), json!(metadata_ttl));
@@ -293,7 +297,7 @@ fn receipt_hash(
     .map(|e| keys::obscure_email(e))
     .collect();
   m.insert("recipient".into(), json!(recipient));
-  if g != V0_12 {
+  if g.profile().v1_share_domain {
     m.insert("share_domain".into(), json!(""));
   }
   if let Some(v) = value {
@@ -337,9 +341,10 @@ fn v026_key(ctx: &Ctx) -> Result<String, Reply> {
 }
 
 fn path_key(ctx: &Ctx) -> Result<String, Reply> {
-  match ctx.gen {
-    V0_26 => v026_key(ctx),
-    _ => Ok(ctx.key.clone()),
+  if ctx.gen.profile().v1_key_sanitised {
+    v026_key(ctx)
+  } else {
+    Ok(ctx.key.clone())
   }
 }
 
@@ -380,9 +385,10 @@ fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
     return unknown_secret(ctx, &key);
   };
   drop(store);
-  let v = match ctx.gen {
-    V0_12 => json!({"value": taken.value.as_str(), "secret_key": key}),
-    _ => json!({"value": taken.value.as_str(), "secret_key": key, "share_domain": ctx.base}),
+  let v = if ctx.gen.profile().v1_share_domain {
+    json!({"value": taken.value.as_str(), "secret_key": key, "share_domain": ctx.base})
+  } else {
+    json!({"value": taken.value.as_str(), "secret_key": key})
   };
   ok(ctx, &v)
 }
@@ -396,7 +402,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   let now = ctx.now;
   let g = ctx.gen;
   let mut store = lock(&ctx.sh.store);
-  store.sweep(now, g != V0_12);
+  store.sweep(now, g.profile().marks_expired);
   let Some(r) = store.live_receipt(&key, now) else {
     return unknown_secret(ctx, &key);
   };
@@ -470,10 +476,10 @@ fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let now = ctx.now;
   let mut store = lock(&ctx.sh.store);
-  store.sweep(now, ctx.gen != V0_12);
+  store.sweep(now, ctx.gen.profile().marks_expired);
   let mut items = Vec::new();
   for r in store.recent_of(email, order) {
-    if ctx.gen == V0_26 && now - r.created > 30.0 * 86400.0 {
+    if ctx.gen.profile().recent_30_days && now - r.created > 30.0 * 86400.0 {
       continue;
     }
     let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
@@ -542,7 +548,7 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
     _ => Some(pre_state),
   };
   let state = receipt_hash(ctx, caller, r, None, Mode::Burn, shown, None);
-  let short = r.secret_shortkey(if g == V0_26 { 8 } else { 6 });
+  let short = r.secret_shortkey(g.profile().burn_shortkey_len);
   drop(store);
   ok(ctx, &json!({"state": state, "secret_shortkey": short}))
 }
