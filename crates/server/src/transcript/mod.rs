@@ -288,6 +288,21 @@ mod tests {
   }
 
   #[test]
+  fn a_recorded_answer_serves_as_raw_http() {
+    let ex = load("v0.22.11-more.md").unwrap();
+    let burn = ex.iter().find(|e| e.id == "19").unwrap();
+    let raw = String::from_utf8(burn.raw_response().unwrap()).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 500 "), "{head}");
+    assert!(head.contains("content-type: application/json; charset=utf-8"));
+    assert!(head.contains(&format!("content-length: {}", body.len())));
+    assert!(body.contains("Secret could not be burned."));
+    // A cut recording cannot be served whole.
+    let cut = ex.iter().find(|e| e.truncated).unwrap();
+    assert!(cut.raw_response().is_none());
+  }
+
+  #[test]
   fn every_file_parses_into_exchanges_with_a_status() {
     let files = files();
     assert!(files.len() >= 7, "{files:?}");
