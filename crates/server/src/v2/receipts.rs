@@ -41,7 +41,7 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
           if !has_pass {
             shown = Some(value.clone());
           }
-          before = store.receipts.get(&key).map(|r| meta22(ctx, r, None, true));
+          before = store.receipts.get(&key).map(|r| meta22(r, true));
           store.mark_viewed(&key, now);
         }
       }
@@ -71,7 +71,7 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   let v = match g {
     V0_26 => {
       let secret = store.secrets.get(&secret_key).filter(|s| s.expires > now);
-      let mut rec = receipt26(ctx, r, secret, RecMode::Get);
+      let mut rec = receipt26(r, secret, RecMode::Get);
       if let Value::Object(m) = &mut rec {
         add_links(
           ctx,
@@ -102,7 +102,7 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
         "show_recipients": show_receipt && !r.recipients.is_empty()}})
     }
     _ => {
-      let mut rec = before.unwrap_or_else(|| meta22(ctx, r, None, true));
+      let mut rec = before.unwrap_or_else(|| meta22(r, true));
       if let Value::Object(m) = &mut rec {
         if shown.is_some() {
           m.insert("secret_key".into(), json!(secret_key));
@@ -171,14 +171,14 @@ pub(super) fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   let snapshot = |ctx: &Ctx, r: &ReceiptRec| -> Value {
     match g {
       V0_26 => {
-        let mut rec = receipt26(ctx, r, None, RecMode::Burn);
+        let mut rec = receipt26(r, None, RecMode::Burn);
         if let Value::Object(m) = &mut rec {
           add_links(ctx, m, r, true, None, Some(BURNED_EXPIRY));
         }
         rec
       }
       _ => {
-        let mut rec = meta22(ctx, r, None, true);
+        let mut rec = meta22(r, true);
         if let Value::Object(m) = &mut rec {
           add_links(ctx, m, r, true, None, Some(BURNED_EXPIRY));
         }
@@ -240,8 +240,8 @@ pub(super) fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
     }
     let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
     let rec = match g {
-      V0_26 => receipt26(ctx, r, secret, RecMode::Recent),
-      _ => meta22(ctx, r, secret, true),
+      V0_26 => receipt26(r, secret, RecMode::Recent),
+      _ => meta22(r, true),
     };
     if r.state.is_destroyed() {
       done.push(rec.clone());

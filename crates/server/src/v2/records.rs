@@ -40,12 +40,7 @@ fn recipients_joined(r: &ReceiptRec) -> String {
 }
 
 /// v0.22 metadata record (`strings`: as read back on retrievals).
-pub(super) fn meta22(
-  ctx: &Ctx,
-  r: &ReceiptRec,
-  _secret: Option<&SecretRec>,
-  strings: bool,
-) -> Value {
+pub(super) fn meta22(r: &ReceiptRec, strings: bool) -> Value {
   let state = r.state;
   let n = |v: f64| if strings { sint(v) } else { int(v) };
   let o = |v: Option<f64>| match (v, strings) {
@@ -64,7 +59,6 @@ pub(super) fn meta22(
     }
   };
   let recipients = recipients_joined(r);
-  let _ = ctx;
   json!({
     "identifier": r.key, "key": r.key, "custid": r.owner.clone().unwrap_or_else(|| "anon".into()),
     "state": state.legacy(), "secret_shortkey": r.secret_shortkey(6),
@@ -101,13 +95,7 @@ pub(super) enum RecMode {
 }
 
 /// v0.26 receipt record.
-pub(super) fn receipt26(
-  ctx: &Ctx,
-  r: &ReceiptRec,
-  secret: Option<&SecretRec>,
-  mode: RecMode,
-) -> Value {
-  let _ = ctx;
+pub(super) fn receipt26(r: &ReceiptRec, secret: Option<&SecretRec>, mode: RecMode) -> Value {
   let st = r.state;
   let mut m = Map::new();
   m.insert("identifier".into(), json!(r.key));

@@ -101,14 +101,14 @@ pub(super) fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     json!({"kind": receipt.kind.as_str(), "recipient": recipients, "recipient_safe": safe});
   let v = match g {
     V0_26 => {
-      let r = receipt26(ctx, &receipt, Some(&secret), RecMode::Create);
+      let r = receipt26(&receipt, Some(&secret), RecMode::Create);
       json!({"success": true,
              "record": {"receipt": r, "metadata": r, "secret": secret26(&secret, None), "share_domain": null},
              "details": details})
     }
     _ => json!({"success": true, "shrimp": ctx.shrimp(caller),
                 "custid": caller.email().unwrap_or("anon"),
-                "record": {"metadata": meta22(ctx, &receipt, Some(&secret), false),
+                "record": {"metadata": meta22(&receipt, false),
                            "secret": secret22(&secret, Typing::Native), "share_domain": null},
                 "details": details}),
   };
