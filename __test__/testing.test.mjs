@@ -3,6 +3,7 @@
 // never a serde or napi message; nothing starts and nothing is left listening.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { startServer } from '../testing.mjs'
 import { InputError } from '../index.mjs'
 
@@ -88,6 +89,22 @@ test('server methods: bad arguments throw InputError naming the argument', async
     // Nothing was set: the server still answers normally.
     const res = await fetch(`${srv.url}/api/v1/status`)
     assert.equal(res.status, 200)
+  } finally {
+    await srv.close()
+  }
+})
+
+test('testing.d.ts lists the generations and fault kinds the server has (one list, in Rust)', async () => {
+  const dts = readFileSync(new URL('../testing.d.ts', import.meta.url), 'utf8')
+  const declared = (re) => [...re.exec(dts)[1].matchAll(/'([^']+)'/g)].map((m) => m[1])
+  const listed = (message) => [...message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).slice(0, -1)
+  let message
+  await startServer({ generation: '?' }).catch((e) => { message = e.message })
+  assert.deepEqual(declared(/export type Generation = ([^\n]+)/), listed(message))
+  const srv = await startServer()
+  try {
+    assert.throws(() => srv.setFault({ kind: '?' }), (e) => { message = e.message; return true })
+    assert.deepEqual([...dts.matchAll(/\{ kind: '([^']+)'/g)].map((m) => m[1]), listed(message))
   } finally {
     await srv.close()
   }
