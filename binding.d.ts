@@ -20,9 +20,9 @@ export declare class EmbeddedServer {
   get port(): number
   get username(): string
   get apiKey(): string
-  get generation(): string
+  get generation(): import('./testing').Generation
   /** Adds an account and returns its API token. */
-  addAccount(email: string, token?: string | undefined | null): string
+  addAccount(email: string, token?: string | null): string
   advanceClock(seconds: number): void
   requestCounts(): Record<string, number>
   /** Requests received on `route` (e.g. `"POST /api/v1/secret/:key"`), or on every route. */
@@ -30,7 +30,7 @@ export declare class EmbeddedServer {
   setFault(fault: import('./testing').Fault): void
   clearFaults(): void
   /** Rate limiting on (`limit` requests per window and client) or off (`null`). */
-  setRateLimit(limit?: number | undefined | null): void
+  setRateLimit(limit?: number | null): void
   close(): Promise<void>
 }
 
@@ -93,4 +93,8 @@ export interface SecretOptions {
   timeout?: number
 }
 
+/**
+ * Starts a server; rejects with an `InputError` naming the option that is wrong (or the port
+ * that could not be listened on).
+ */
 export declare function startServer(options?: import('./testing').ServerOptions): Promise<EmbeddedServer>
