@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { startServer } from '../testing.mjs'
+import { spawnCapture } from './helpers/spawn-capture.mjs'
 
 const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
 
@@ -16,17 +17,9 @@ function baseEnv(extra = {}) {
 }
 
 /** Runs `ots ...args`; resolves `{ code, stdout, stderr }`. `input` is written to stdin. */
-function ots(args, { env = {}, input } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OTS, ...args], { env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input)
-  })
+async function ots(args, { env = {}, input } = {}) {
+  const { status, stdout, stderr } = await spawnCapture(process.execPath, [OTS, ...args], { env: baseEnv(env), input })
+  return { code: status, stdout, stderr }
 }
 
 /** Collects `stream` until `done(text)`; rejects if the child exits first (so a test never hangs). */
