@@ -3,6 +3,7 @@ import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { startServer } from '../testing.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
@@ -413,6 +414,17 @@ describe('exit codes by error code', () => {
     const route = await ots(['meta', key, '--url', `${server.url}/not/ots`])
     assert.equal(route.code, 8, route.stderr)
     assertOneErrorLine(route, 'NotFoundError')
+    // A web server that is not OTS at all: a plain 404 page.
+    const web = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'))
+    web.listen(0, '127.0.0.1')
+    await once(web, 'listening')
+    try {
+      const notOts = await ots(['meta', key, '--url', `http://127.0.0.1:${web.address().port}/not-ots`])
+      assert.equal(notOts.code, 8, notOts.stderr)
+      assertOneErrorLine(notOts, 'NotFoundError')
+    } finally {
+      web.close()
+    }
     const secret = await ots(['meta', key, '--url', server.url])
     assert.equal(secret.code, 4, secret.stderr)
     assertOneErrorLine(secret, 'UnknownSecretError')
