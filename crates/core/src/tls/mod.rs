@@ -1,0 +1,157 @@
+//! TLS: which server certificates a client trusts, and why a refused one was refused.
+//!
+//! Node users reach self-hosted servers three ways, and each is honoured as Node's `https` honours it:
+//! - the `ca` option, including a self-signed server certificate made the usual way
+//!   (`openssl req -x509`, which marks it `CA:TRUE`);
+//! - `NODE_EXTRA_CA_CERTS`, a PEM file read once per process;
+//! - `NODE_TLS_REJECT_UNAUTHORIZED=0`, which turns verification off (the JS skin prints Node's
+//!   warning).
+//!
+//! Verification itself is rustls' (ring, webpki, the platform verifier); this module only chooses
+//! the roots (here), adds one rule webpki lacks (`verifier.rs`) and puts a refusal into plain
+//! words (`refusal.rs`). No cryptography is written here.
+
+mod refusal;
+mod verifier;
+
+use std::sync::{Arc, OnceLock};
+
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::RootCertStore;
+
+use crate::error::{Error, Result};
+pub use refusal::refusal;
+use verifier::Verifier;
+
+/// Node's variable: a PEM file of extra trusted certificates, read once per process.
+pub const EXTRA_CA_VAR: &str = "NODE_EXTRA_CA_CERTS";
+/// Node's variable: `0` turns certificate verification off for the whole process.
+pub const REJECT_UNAUTHORIZED_VAR: &str = "NODE_TLS_REJECT_UNAUTHORIZED";
+
+type Certs = Vec<CertificateDer<'static>>;
+
+/// The TLS settings for a client with the private `ca` PEM, if any.
+///
+/// Building them reads the OS store and parses every root: milliseconds that every
+/// `new OneTimeSecretApi()` would pay, so clients without a private `ca` share one built once.
+pub fn client_config(ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig> {
+  // ring is the only provider compiled in; installing it twice is harmless.
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  let ca = ca_pem.map(parse_ca).transpose()?;
+  // Node reads this variable on every connection; a client's TLS settings are fixed when it is
+  // made, so it is read here (the JS skin warns at the same moment).
+  if std::env::var_os(REJECT_UNAUTHORIZED_VAR).is_some_and(|v| v == "0") {
+    return build(Arc::new(Verifier::unverified()));
+  }
+  static SHARED: OnceLock<std::result::Result<rustls::ClientConfig, String>> = OnceLock::new();
+  match ca {
+    None => SHARED
+      .get_or_init(|| verified(Vec::new()).map_err(|e| e.cause.unwrap_or(e.message)))
+      .clone()
+      .map_err(|cause| Error::input("Could not set up TLS").with_cause(cause)),
+    Some(certs) => verified(certs),
+  }
+}
+
+fn parse_ca(pem: &[u8]) -> Result<Certs> {
+  let certs = CertificateDer::pem_slice_iter(pem)
+    .collect::<std::result::Result<Certs, _>>()
+    .map_err(|e| Error::input("Invalid ca: expected PEM certificates").with_cause(e.to_string()))?;
+  if certs.is_empty() {
+    return Err(Error::input("Invalid ca: no PEM certificate found"));
+  }
+  Ok(certs)
+}
+
+fn algorithms() -> WebPkiSupportedAlgorithms {
+  rustls::crypto::ring::default_provider().signature_verification_algorithms
+}
+
+fn build(verifier: Arc<dyn ServerCertVerifier>) -> Result<rustls::ClientConfig> {
+  let provider = Arc::new(rustls::crypto::ring::default_provider());
+  Ok(
+    rustls::ClientConfig::builder_with_provider(provider)
+      .with_safe_default_protocol_versions()
+      .map_err(setup_failed)?
+      .dangerous()
+      .with_custom_certificate_verifier(verifier)
+      .with_no_client_auth(),
+  )
+}
+
+fn setup_failed(e: rustls::Error) -> Error {
+  Error::input("Could not set up TLS").with_cause(e.to_string())
+}
+
+/// Verification on: the OS store, the web roots (so a machine without CA certificates still
+/// verifies), `NODE_EXTRA_CA_CERTS` and the private `ca` (added to the roots, as
+/// `NODE_EXTRA_CA_CERTS` is; Node's `ca` replaces its roots instead).
+fn verified(ca: Certs) -> Result<rustls::ClientConfig> {
+  let provider = Arc::new(rustls::crypto::ring::default_provider());
+  let mut trusted = extra_ca().certs.clone();
+  trusted.extend(ca);
+  let mut roots: Certs = webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec();
+  roots.extend(trusted.iter().cloned());
+  let mut store = RootCertStore::empty();
+  store.add_parsable_certificates(roots.iter().cloned());
+  let diagnosis =
+    rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+      .build()
+      .map_err(|e| Error::input("Could not set up TLS").with_cause(e.to_string()))?;
+  let platform = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
+    .map_err(setup_failed)?;
+  build(Arc::new(Verifier {
+    platform: Some((platform, diagnosis)),
+    trusted,
+    algs: algorithms(),
+  }))
+}
+
+/// What `NODE_EXTRA_CA_CERTS` held when the first client was made.
+#[derive(Debug, Default)]
+struct ExtraCa {
+  certs: Certs,
+  /// Why the file gave no certificate: it is named in the message of a refused certificate. (Node
+  /// itself prints `Warning: Ignoring extra certs from ...` at start-up for an unreadable file.)
+  problem: Option<String>,
+}
+
+fn extra_ca() -> &'static ExtraCa {
+  static EXTRA: OnceLock<ExtraCa> = OnceLock::new();
+  EXTRA.get_or_init(|| match std::env::var_os(EXTRA_CA_VAR) {
+    Some(path) if !path.is_empty() => load_extra_ca(std::path::Path::new(&path)),
+    _ => ExtraCa::default(),
+  })
+}
+
+fn load_extra_ca(path: &std::path::Path) -> ExtraCa {
+  let failed = |why: String| ExtraCa {
+    certs: Vec::new(),
+    problem: Some(format!(
+      "{EXTRA_CA_VAR} ({}) was ignored: {why}",
+      path.display()
+    )),
+  };
+  let pem = match std::fs::read(path) {
+    Ok(pem) => pem,
+    Err(e) => return failed(format!("it could not be read ({e})")),
+  };
+  // As Node does: the certificates that parse are used, and ones rustls cannot use as roots skipped.
+  let certs: Certs = CertificateDer::pem_slice_iter(&pem)
+    .filter_map(std::result::Result::ok)
+    .filter(|c| RootCertStore::empty().add(c.clone()).is_ok())
+    .collect();
+  if certs.is_empty() {
+    return failed("it holds no usable PEM certificate".into());
+  }
+  ExtraCa {
+    certs,
+    problem: None,
+  }
+}
+
+#[cfg(test)]
+mod tests;

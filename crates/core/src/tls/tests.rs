@@ -1,0 +1,242 @@
+//! Known answers for the verifier and the refusal messages, with certificates made by the openssl
+//! CLI at test time.
+
+use std::sync::Arc;
+
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, OtherError, RootCertStore};
+
+use super::refusal::describe;
+use super::verifier::{precise, SelfSigned, Verifier};
+use super::{algorithms, client_config, load_extra_ca, Certs};
+
+fn cert_error(e: CertificateError) -> rustls::Error {
+  rustls::Error::InvalidCertificate(e)
+}
+
+#[test]
+fn refusals_say_why_and_for_which_host() {
+  let say = |e: rustls::Error| describe(&e, "127.0.0.1", None);
+  let self_signed = cert_error(CertificateError::Other(OtherError(Arc::new(SelfSigned(
+    cert_error(CertificateError::UnknownIssuer),
+  )))));
+  assert_eq!(
+    say(self_signed),
+    "certificate for 127.0.0.1 is self-signed and not trusted; pass it as ca or in NODE_EXTRA_CA_CERTS"
+  );
+  assert!(say(cert_error(CertificateError::UnknownIssuer)).contains("issuer unknown"));
+  assert_eq!(
+    say(cert_error(CertificateError::Expired)),
+    "certificate for 127.0.0.1 has expired"
+  );
+  assert_eq!(
+    say(cert_error(CertificateError::NotValidForNameContext {
+      expected: ServerName::try_from("127.0.0.1").unwrap(),
+      presented: vec![
+        "IpAddress(127.0.0.2)".into(),
+        "DnsName(\"other.example\")".into()
+      ],
+    })),
+    "certificate for 127.0.0.1 is for another name (127.0.0.2, other.example)"
+  );
+  assert_eq!(
+    say(cert_error(CertificateError::NotValidForNameContext {
+      expected: ServerName::try_from("127.0.0.1").unwrap(),
+      presented: Vec::new(),
+    })),
+    "certificate for 127.0.0.1 names no host (it has no subjectAltName); make it with -addext \"subjectAltName=IP:127.0.0.1\""
+  );
+  let ca_as_leaf = cert_error(CertificateError::Other(OtherError(Arc::new(
+    webpki::Error::CaUsedAsEndEntity,
+  ))));
+  assert!(say(ca_as_leaf).ends_with("is a CA certificate, not a server certificate"));
+  assert!(describe(&rustls::Error::DecryptError, "h", None)
+    .starts_with("the TLS handshake with h failed"));
+  let not_tls = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+  assert!(describe(&not_tls, "h", None).starts_with("h did not answer with TLS"));
+}
+
+#[test]
+fn an_unusable_extra_ca_file_is_named_in_refusals() {
+  let missing = load_extra_ca(std::path::Path::new("/nonexistent/ots-extra-ca.pem"));
+  assert!(missing.certs.is_empty());
+  let problem = missing.problem.expect("a missing file is a problem");
+  assert!(
+    problem.starts_with(
+      "NODE_EXTRA_CA_CERTS (/nonexistent/ots-extra-ca.pem) was ignored: it could not be read"
+    ),
+    "{problem}"
+  );
+  let text = describe(
+    &cert_error(CertificateError::UnknownIssuer),
+    "h",
+    Some(&problem),
+  );
+  assert!(text.ends_with(&problem), "{text}");
+
+  let dir = std::env::temp_dir().join(format!("ots-tls-{}", std::process::id()));
+  std::fs::create_dir_all(&dir).unwrap();
+  let not_pem = dir.join("not.pem");
+  std::fs::write(&not_pem, "not a certificate").unwrap();
+  let loaded = load_extra_ca(&not_pem);
+  std::fs::remove_dir_all(&dir).unwrap();
+  assert!(loaded
+    .problem
+    .unwrap()
+    .ends_with("it holds no usable PEM certificate"));
+}
+
+/// `openssl req -x509` for 127.0.0.1, valid for 2 days: CA:TRUE, as openssl marks it by default.
+fn usual_self_signed() -> CertificateDer<'static> {
+  self_signed(&[])
+}
+
+/// `openssl req -x509` for 127.0.0.1 with `extra` arguments.
+fn self_signed(extra: &[&str]) -> CertificateDer<'static> {
+  // Tests run in parallel: one directory each.
+  static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+  let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+  let dir = std::env::temp_dir().join(format!("ots-tls-self-{}-{n}", std::process::id()));
+  std::fs::create_dir_all(&dir).unwrap();
+  let out = std::process::Command::new("openssl")
+    .args([
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+    ])
+    .args(["-nodes", "-keyout", "k.pem", "-out", "c.pem", "-days", "2"])
+    .args([
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ])
+    .args(extra)
+    .current_dir(&dir)
+    .output()
+    .expect("the openssl CLI (installed by .ci/run)");
+  assert!(
+    out.status.success(),
+    "{}",
+    String::from_utf8_lossy(&out.stderr)
+  );
+  let pem = std::fs::read(dir.join("c.pem")).unwrap();
+  std::fs::remove_dir_all(&dir).unwrap();
+  CertificateDer::from_pem_slice(&pem).unwrap()
+}
+
+#[test]
+fn a_trusted_self_signed_certificate_still_has_its_dates_and_name_checked() {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  let cert = usual_self_signed();
+  let name = ServerName::try_from("127.0.0.1").unwrap();
+  let verifier = |trusted: Certs| Verifier {
+    platform: Some((
+      rustls_platform_verifier::Verifier::new_with_extra_roots(
+        trusted.clone(),
+        Arc::new(rustls::crypto::ring::default_provider()),
+      )
+      .unwrap(),
+      diagnosis_over(&trusted),
+    )),
+    trusted,
+    algs: algorithms(),
+  };
+  let verify = |v: &Verifier, name: &ServerName<'_>, days: u64| {
+    let now =
+      UnixTime::since_unix_epoch(std::time::Duration::from_secs(unix_now() + days * 86_400));
+    v.verify_server_cert(&cert, &[], name, &[], now)
+  };
+  let trusting = verifier(vec![cert.clone()]);
+  assert!(verify(&trusting, &name, 0).is_ok());
+  // Three days on it has expired: webpki's order of checks (dates before CA:TRUE) is what
+  // makes the CaUsedAsEndEntity exemption safe, and this is the test that pins it.
+  let expired = verify(&trusting, &name, 3).unwrap_err();
+  assert_eq!(
+    describe(&expired, "127.0.0.1", None),
+    "certificate for 127.0.0.1 has expired"
+  );
+  let other = ServerName::try_from("127.0.0.2").unwrap();
+  let wrong = verify(&trusting, &other, 0).unwrap_err();
+  assert!(
+    describe(&wrong, "127.0.0.2", None).contains("is for another name"),
+    "{wrong}"
+  );
+  let refused = verify(&verifier(Vec::new()), &name, 0).unwrap_err();
+  assert!(describe(&refused, "127.0.0.1", None).contains("is self-signed and not trusted"));
+}
+
+fn diagnosis_over(roots: &Certs) -> Arc<rustls::client::WebPkiServerVerifier> {
+  let mut store = RootCertStore::empty();
+  store.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+  store.add_parsable_certificates(roots.iter().cloned());
+  rustls::client::WebPkiServerVerifier::builder_with_provider(
+    Arc::new(store),
+    Arc::new(rustls::crypto::ring::default_provider()),
+  )
+  .build()
+  .unwrap()
+}
+
+#[test]
+fn vague_refusals_are_made_precise_by_webpki_and_never_accepted() {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  let cert = usual_self_signed();
+  let diagnosis = diagnosis_over(&Vec::new());
+  let at = |days: u64| {
+    UnixTime::since_unix_epoch(std::time::Duration::from_secs(unix_now() + days * 86_400))
+  };
+  let name = ServerName::try_from("127.0.0.1").unwrap();
+  // As macOS reports some refusals: an OS error code, no reason rustls knows.
+  let vague = || {
+    cert_error(CertificateError::Other(OtherError(Arc::new(SelfSigned(
+      rustls::Error::General("errSecNotTrusted".into()),
+    )))))
+  };
+  let made = precise(vague(), &diagnosis, &cert, &[], &name, at(3));
+  assert!(
+    matches!(
+      made,
+      rustls::Error::InvalidCertificate(CertificateError::ExpiredContext { .. })
+    ),
+    "{made:?}"
+  );
+  // A precise refusal is kept as it is.
+  let kept = precise(
+    cert_error(CertificateError::Revoked),
+    &diagnosis,
+    &cert,
+    &[],
+    &name,
+    at(0),
+  );
+  assert_eq!(kept, cert_error(CertificateError::Revoked));
+  // As macOS and Windows report a wrong name: without the names.
+  let leaf = self_signed(&["-addext", "basicConstraints=critical,CA:FALSE"]);
+  let trusting = diagnosis_over(&vec![leaf.clone()]);
+  let other = ServerName::try_from("127.0.0.2").unwrap();
+  let vague_name = cert_error(CertificateError::NotValidForName);
+  let made = precise(vague_name, &trusting, &leaf, &[], &other, at(0));
+  assert_eq!(
+    describe(&made, "127.0.0.2", None),
+    "certificate for 127.0.0.2 is for another name (127.0.0.1)"
+  );
+}
+
+fn unix_now() -> u64 {
+  std::time::SystemTime::now()
+    .duration_since(std::time::UNIX_EPOCH)
+    .unwrap()
+    .as_secs()
+}
+
+#[test]
+fn a_ca_that_is_not_pem_is_an_input_error() {
+  let err = client_config(Some(b"not a certificate")).unwrap_err();
+  assert_eq!(err.kind, crate::ErrorKind::Input);
+}
