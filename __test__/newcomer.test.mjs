@@ -106,10 +106,14 @@ before(async () => {
 
   // 2. The tarballs a release would publish, made by `npm run pack:local` (scripts/pack-local.mjs):
   //    the main package with its optionalDependencies, and this platform's package with the binary.
-  const packed = await timedAsync('pack:local', runAsync(process.execPath, [join(ROOT, 'scripts', 'pack-local.mjs'), '--out', join(tmp, 'pack'), '--json'], ROOT))
+  //    The install below uses the command the script prints, so what it tells a user is what works.
+  const packed = await timedAsync('pack:local', runAsync(process.execPath, [join(ROOT, 'scripts', 'pack-local.mjs'), '--out', join(tmp, 'pack')], ROOT))
   ok(packed, 'npm run pack:local')
-  const files = JSON.parse(packed.stdout.trim().split('\n').pop())
-  const tarballs = [files.main, files.platform].map((file) => ({ file, size: statSync(file).size }))
+  const printed = packed.stdout.split('\n').find((line) => line.startsWith('  npm install '))
+  assert.ok(printed, `pack:local prints the install command:\n${packed.stdout}`)
+  const files = printed.trim().split(/\s+/).slice(2)
+  assert.deepEqual(files.map((f) => f.split('/').pop()), [`${pkg.name}-${pkg.version}.tgz`, `${PLATFORM_PKG}-${pkg.version}.tgz`])
+  const tarballs = files.map((file) => ({ file, size: statSync(file).size }))
   timings.mainTarballBytes = tarballs[0].size
   timings.platformTarballBytes = tarballs[1].size
 

@@ -3,7 +3,8 @@
 // adds), and this platform's package (npm/<platform>/ plus the built .node). Nothing is written
 // into the repo tree: both are staged and packed under target/pack/ (or --out DIR).
 // Packs the binary as built: `npm run build` first for the optimised one (otherwise the first
-// step builds the debug one if there is none). `--json` prints the tarballs' paths as JSON.
+// step builds the debug one if there is none). Prints the tarballs and the command that installs
+// both (the newcomer test runs that command).
 import { spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, dirname, resolve, relative } from 'node:path'
@@ -12,7 +13,7 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const { values } = parseArgs({ options: { out: { type: 'string' }, json: { type: 'boolean' } } })
+const { values } = parseArgs({ options: { out: { type: 'string' } } })
 const out = resolve(values.out ?? join(ROOT, 'target', 'pack'))
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const { currentSuffix } = createRequire(import.meta.url)('../load-binding.js')
@@ -58,9 +59,6 @@ const tarballs = { main: pack(mainStage), platform: pack(platformStage) }
 rmSync(mainStage, { recursive: true, force: true })
 rmSync(platformStage, { recursive: true, force: true })
 
-if (values.json) console.log(JSON.stringify(tarballs))
-else {
-  const rel = (f) => relative(process.cwd(), f) || f
-  console.log(`pack-local: ${rel(tarballs.main)}\npack-local: ${rel(tarballs.platform)}`)
-  console.log(`Install both into a project with:\n  npm install ${resolve(tarballs.main)} ${resolve(tarballs.platform)}`)
-}
+const rel = (f) => relative(process.cwd(), f) || f
+console.log(`pack-local: ${rel(tarballs.main)}\npack-local: ${rel(tarballs.platform)}`)
+console.log(`Install both into a project with:\n  npm install ${tarballs.main} ${tarballs.platform}`)
