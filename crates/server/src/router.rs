@@ -157,73 +157,77 @@ mod tests {
 
   #[test]
   fn patterns() {
-    assert_eq!(pattern("GET", "/api/v1/status").0, "GET /api/v1/status");
-    let (p, id) = pattern("POST", "/api/v1/secret/abc123");
-    assert_eq!(p, "POST /api/v1/secret/:key");
-    assert_eq!(id.as_deref(), Some("abc123"));
-    assert_eq!(
-      pattern("POST", "/api/v1/private/abc/burn").0,
-      "POST /api/v1/private/:key/burn"
-    );
-    assert_eq!(
-      pattern("GET", "/api/v1/private/recent").0,
-      "GET /api/v1/private/recent"
-    );
-    assert_eq!(
-      pattern("POST", "/api/v2/secret/conceal").0,
-      "POST /api/v2/secret/conceal"
-    );
-    assert_eq!(
-      pattern("POST", "/api/v2/secret/xyz/reveal").0,
-      "POST /api/v2/secret/:id/reveal"
-    );
-    assert_eq!(
-      pattern("GET", "/api/v2/guest/receipt/xyz").0,
-      "GET /api/v2/guest/receipt/:id"
-    );
-    assert_eq!(
-      pattern("GET", "/api/v2/receipt/recent").0,
-      "GET /api/v2/receipt/recent"
-    );
-    assert_eq!(
-      pattern("GET", "/api/v1/secret/abc").0,
-      "GET /api/v1/secret/:key"
-    );
-    assert_eq!(pattern("GET", "/").0, "GET /");
-    assert_eq!(
-      pattern("GET", "/api/v1/secret/a%62c").1.as_deref(),
-      Some("abc")
-    );
-    assert_eq!(pattern("GET", "/api/v1/secret/%").1.as_deref(), Some("%"));
+    for (method, path, want) in [
+      ("GET", "/api/v1/status", "GET /api/v1/status"),
+      (
+        "POST",
+        "/api/v1/private/abc/burn",
+        "POST /api/v1/private/:key/burn",
+      ),
+      (
+        "GET",
+        "/api/v1/private/recent",
+        "GET /api/v1/private/recent",
+      ),
+      (
+        "POST",
+        "/api/v2/secret/conceal",
+        "POST /api/v2/secret/conceal",
+      ),
+      (
+        "POST",
+        "/api/v2/secret/xyz/reveal",
+        "POST /api/v2/secret/:id/reveal",
+      ),
+      (
+        "GET",
+        "/api/v2/guest/receipt/xyz",
+        "GET /api/v2/guest/receipt/:id",
+      ),
+      (
+        "GET",
+        "/api/v2/receipt/recent",
+        "GET /api/v2/receipt/recent",
+      ),
+      ("GET", "/api/v1/secret/abc", "GET /api/v1/secret/:key"),
+      ("GET", "/", "GET /"),
+    ] {
+      assert_eq!(pattern(method, path).0, want, "{method} {path}");
+    }
+    // The id, percent-decoded.
+    for (path, id) in [
+      ("/api/v1/secret/abc123", "abc123"),
+      ("/api/v1/secret/a%62c", "abc"),
+      ("/api/v1/secret/%", "%"),
+    ] {
+      assert_eq!(pattern("POST", path).1.as_deref(), Some(id), "{path}");
+    }
   }
 
   #[test]
   fn tables() {
     use Generation::*;
-    assert_eq!(
-      route(V0_12, "GET /api/v1/authcheck"),
-      Route::NotFound { v2: false }
-    );
-    assert_eq!(route(V0_22, "GET /api/v1/authcheck"), Route::V1Authcheck);
-    assert_eq!(
-      route(V0_12, "GET /api/v2/status"),
-      Route::NotFound { v2: false }
-    );
-    assert_eq!(
-      route(V0_22, "GET /api/v1/receipt/:key"),
-      Route::NotFound { v2: false }
-    );
-    assert_eq!(
-      route(V0_26, "POST /api/v1/receipt/:key/burn"),
-      Route::V1Burn
-    );
-    assert_eq!(
-      route(V0_26, "GET /api/v2/nope"),
-      Route::NotFound { v2: true }
-    );
-    assert_eq!(
-      route(V0_26, "GET /api/v1/secret/:key"),
-      Route::NotFound { v2: false }
-    );
+    let none = Route::NotFound { v2: false };
+    for (g, pattern, want) in [
+      (V0_12, "GET /api/v1/authcheck", none),
+      (V0_22, "GET /api/v1/authcheck", Route::V1Authcheck),
+      (V0_12, "GET /api/v2/status", none),
+      (V0_22, "GET /api/v1/receipt/:key", none),
+      (V0_26, "POST /api/v1/receipt/:key/burn", Route::V1Burn),
+      (V0_26, "GET /api/v2/nope", Route::NotFound { v2: true }),
+      (V0_26, "GET /api/v1/secret/:key", none),
+      (
+        V0_22,
+        "POST /api/v2/guest/secret/conceal",
+        Route::NotFound { v2: true },
+      ),
+      (
+        V0_26,
+        "POST /api/v2/guest/secret/conceal",
+        Route::V2Conceal { guest: true },
+      ),
+    ] {
+      assert_eq!(route(g, pattern), want, "{g:?} {pattern}");
+    }
   }
 }

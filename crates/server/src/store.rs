@@ -330,6 +330,25 @@ impl Store {
     list
   }
 
+  /// A generated value shown to the creator once, within 60 s of creation, while the secret is
+  /// unread (v0.24+: the v2 generate answer has no value; transcripts v0.26.6 `-more` #14, #15).
+  /// Taking it is atomic: only one view can get it.
+  pub fn claim_generated_value(
+    &mut self,
+    receipt_key: &str,
+    now: f64,
+  ) -> Option<Zeroizing<String>> {
+    let r = self.receipts.get(receipt_key)?;
+    let alive = self
+      .secrets
+      .get(&r.secret_key)
+      .is_some_and(|s| s.expires > now);
+    if !alive || now - r.created > 60.0 {
+      return None;
+    }
+    self.receipts.get_mut(receipt_key)?.generated_value.take()
+  }
+
   /// The atomic take of a one-time read: removes the secret and marks its receipt `received`.
   /// Only one caller can ever get `Some` for a key (callers hold the store lock).
   pub fn take_secret(&mut self, key: &str, now: f64) -> Option<SecretRec> {

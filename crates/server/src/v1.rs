@@ -408,8 +408,6 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let secret_key = r.secret_key.clone();
   let pre_state = r.state;
-  let generated = r.generated_value.clone();
-  let created = r.created;
   let secret_exists = store
     .secrets
     .get(&secret_key)
@@ -440,13 +438,8 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
       }
     }
     V0_26 => {
-      // v0.26: state unchanged; a generated value is shown once within 60 s (atomic claim).
-      if secret_exists && generated.is_some() && now - created <= 60.0 {
-        value = generated;
-        if let Some(r) = store.receipts.get_mut(&key) {
-          r.generated_value = None;
-        }
-      }
+      // v0.26: state unchanged; a generated value is shown once.
+      value = store.claim_generated_value(&key, now);
     }
   }
   let Some(r) = store.receipts.get(&key) else {

@@ -28,6 +28,35 @@ impl Resp {
   }
 }
 
+/// A GET on a fresh connection, answered.
+async fn get(addr: SocketAddr, path: &str, auth: Option<&str>) -> Resp {
+  req(addr, "GET", path, auth, None, b"").await.unwrap()
+}
+
+/// A POST without a body on a fresh connection, answered.
+async fn post(addr: SocketAddr, path: &str, auth: Option<&str>) -> Resp {
+  req(addr, "POST", path, auth, None, b"").await.unwrap()
+}
+
+/// A POST of a form on a fresh connection, answered.
+async fn post_form(addr: SocketAddr, path: &str, auth: Option<&str>, body: &[u8]) -> Resp {
+  req(addr, "POST", path, auth, FORM, body).await.unwrap()
+}
+
+/// A POST of a JSON body on a fresh connection, answered.
+async fn post_json(addr: SocketAddr, path: &str, auth: Option<&str>, body: &[u8]) -> Resp {
+  req(addr, "POST", path, auth, JSONT, body).await.unwrap()
+}
+
+/// A v0.26 v1 form error: 404 meaning 400, with this message.
+fn assert_v1_form_error(r: &Resp, message: &str) {
+  assert_eq!(
+    (r.status, r.header("x-ots-intended-status")),
+    (404, Some("400"))
+  );
+  assert_eq!(r.json()["message"], message);
+}
+
 /// One request on a fresh connection. `Err` when the connection closed without a complete response.
 async fn req(
   addr: SocketAddr,
@@ -112,16 +141,7 @@ async fn start(g: Generation) -> Server {
 const AUTH: Option<&str> = Some("tester@example.com:tok");
 
 async fn share(s: &Server, body: &str) -> Value {
-  let r = req(
-    s.addr(),
-    "POST",
-    "/api/v1/share",
-    AUTH,
-    FORM,
-    body.as_bytes(),
-  )
-  .await
-  .unwrap();
+  let r = post_form(s.addr(), "/api/v1/share", AUTH, body.as_bytes()).await;
   assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
   r.json()
 }
@@ -138,17 +158,9 @@ async fn one_time_read_under_concurrent_readers() {
       .map(|_| {
         let key = key.clone();
         tokio::spawn(async move {
-          req(
-            addr,
-            "POST",
-            &format!("/api/v1/secret/{key}"),
-            None,
-            None,
-            b"",
-          )
-          .await
-          .unwrap()
-          .status
+          post(addr, &format!("/api/v1/secret/{key}"), None)
+            .await
+            .status
         })
       })
       .collect();
@@ -171,16 +183,12 @@ async fn wrong_passphrase_keeps_the_secret() {
   let v = share(&s, "secret=pp&passphrase=right1").await;
   let key = v["secret_key"].as_str().unwrap();
   let p = format!("/api/v1/secret/{key}");
-  let r = req(s.addr(), "POST", &p, None, FORM, b"passphrase=wrong1")
-    .await
-    .unwrap();
+  let r = post_form(s.addr(), &p, None, b"passphrase=wrong1").await;
   assert_eq!(
     (r.status, r.json()["message"].as_str()),
     (404, Some("Unknown secret"))
   );
-  let r = req(s.addr(), "POST", &p, None, FORM, b"passphrase=right1")
-    .await
-    .unwrap();
+  let r = post_form(s.addr(), &p, None, b"passphrase=right1").await;
   assert_eq!((r.status, r.json()["value"].as_str()), (200, Some("pp")));
   s.close().await;
 }
@@ -195,42 +203,15 @@ async fn clock_drives_expiry() {
     v["metadata_key"].as_str().unwrap().to_string(),
   );
   s.advance_clock(61);
-  let r = req(
-    s.addr(),
-    "POST",
-    &format!("/api/v1/secret/{sk}"),
-    None,
-    None,
-    b"",
-  )
-  .await
-  .unwrap();
+  let r = post(s.addr(), &format!("/api/v1/secret/{sk}"), None).await;
   assert_eq!(r.status, 404);
-  let r = req(
-    s.addr(),
-    "GET",
-    &format!("/api/v1/receipt/{mk}"),
-    AUTH,
-    None,
-    b"",
-  )
-  .await
-  .unwrap();
+  let r = get(s.addr(), &format!("/api/v1/receipt/{mk}"), AUTH).await;
   assert_eq!(
     (r.status, r.json()["state"].as_str()),
     (200, Some("expired"))
   );
   s.advance_clock(60);
-  let r = req(
-    s.addr(),
-    "GET",
-    &format!("/api/v1/receipt/{mk}"),
-    AUTH,
-    None,
-    b"",
-  )
-  .await
-  .unwrap();
+  let r = get(s.addr(), &format!("/api/v1/receipt/{mk}"), AUTH).await;
   assert_eq!(r.status, 404);
   s.close().await;
 }
@@ -268,13 +249,7 @@ async fn close_frees_the_port_and_servers_coexist() {
   .await
   .expect("port reusable");
   again.close().await;
-  assert_eq!(
-    req(b.addr(), "GET", "/api/v1/status", None, None, b"")
-      .await
-      .unwrap()
-      .status,
-    200
-  );
+  assert_eq!(get(b.addr(), "/api/v1/status", None).await.status, 200);
   b.close().await;
   c.close().await;
 }
@@ -303,13 +278,7 @@ async fn faults() {
   });
   assert!(req(addr, "POST", &path, None, None, b"").await.is_err());
   // ...but close-mid-body ran the handler: the secret is gone now.
-  assert_eq!(
-    req(addr, "POST", &path, None, None, b"")
-      .await
-      .unwrap()
-      .status,
-    404
-  );
+  assert_eq!(post(addr, &path, None).await.status, 404);
   assert_eq!(s.request_counts()["POST /api/v1/secret/:key"], 3);
 
   let st = Some("GET /api/v1/status".to_string());
@@ -399,9 +368,8 @@ async fn faults() {
   });
   assert_eq!(get().await.unwrap().status, 503);
   assert_eq!(
-    req(addr, "POST", "/api/v1/share", None, FORM, b"secret=x")
+    post_form(addr, "/api/v1/share", None, b"secret=x")
       .await
-      .unwrap()
       .status,
     503
   );
@@ -419,30 +387,13 @@ async fn rate_limits_per_generation() {
   let conceal = br#"{"secret":{"secret":"x","ttl":3600}}"#;
   for _ in 0..2 {
     assert_eq!(
-      req(
-        s.addr(),
-        "POST",
-        "/api/v2/secret/conceal",
-        None,
-        JSONT,
-        conceal
-      )
-      .await
-      .unwrap()
-      .status,
+      post_json(s.addr(), "/api/v2/secret/conceal", None, conceal)
+        .await
+        .status,
       200
     );
   }
-  let r = req(
-    s.addr(),
-    "POST",
-    "/api/v2/secret/conceal",
-    None,
-    JSONT,
-    conceal,
-  )
-  .await
-  .unwrap();
+  let r = post_json(s.addr(), "/api/v2/secret/conceal", None, conceal).await;
   assert_eq!(r.status, 429);
   let ra: u64 = r.header("retry-after").unwrap().parse().unwrap();
   assert_eq!(r.json()["retry_after"].as_u64(), Some(ra));
@@ -452,17 +403,8 @@ async fn rate_limits_per_generation() {
   for _ in 0..2 {
     share(&s, "secret=y").await;
   }
-  let r = req(s.addr(), "POST", "/api/v1/share", AUTH, FORM, b"secret=y")
-    .await
-    .unwrap();
-  assert_eq!(
-    (r.status, r.header("x-ots-intended-status")),
-    (404, Some("400"))
-  );
-  assert_eq!(
-    r.json()["message"],
-    "Rate limit exceeded. Please try again later."
-  );
+  let r = post_form(s.addr(), "/api/v1/share", AUTH, b"secret=y").await;
+  assert_v1_form_error(&r, "Rate limit exceeded. Please try again later.");
   assert!(
     r.header("retry-after").is_none(),
     "v1 never sends Retry-After"
@@ -474,15 +416,12 @@ async fn rate_limits_per_generation() {
   let s = start(Generation::V0_12).await;
   s.set_rate_limit(Some(1));
   assert_eq!(
-    req(s.addr(), "POST", "/api/v1/share", None, FORM, b"secret=a")
+    post_form(s.addr(), "/api/v1/share", None, b"secret=a")
       .await
-      .unwrap()
       .status,
     200
   );
-  let r = req(s.addr(), "POST", "/api/v1/share", None, FORM, b"secret=a")
-    .await
-    .unwrap();
+  let r = post_form(s.addr(), "/api/v1/share", None, b"secret=a").await;
   assert_eq!(
     (r.status, r.header("content-type"), r.body.as_slice()),
     (500, Some("text/plain"), &b"Server error"[..])
@@ -491,26 +430,8 @@ async fn rate_limits_per_generation() {
 
   let s = start(Generation::V0_22).await;
   s.set_rate_limit(Some(1));
-  req(
-    s.addr(),
-    "POST",
-    "/api/v2/secret/conceal",
-    None,
-    JSONT,
-    conceal,
-  )
-  .await
-  .unwrap();
-  let r = req(
-    s.addr(),
-    "POST",
-    "/api/v2/secret/conceal",
-    None,
-    JSONT,
-    conceal,
-  )
-  .await
-  .unwrap();
+  post_json(s.addr(), "/api/v2/secret/conceal", None, conceal).await;
+  let r = post_json(s.addr(), "/api/v2/secret/conceal", None, conceal).await;
   assert_eq!(
     (r.status, r.json()["message"].as_str()),
     (429, Some("Cripes! You have been rate limited."))
@@ -523,24 +444,8 @@ async fn rate_limits_per_generation() {
 async fn size_limits() {
   let s = start(Generation::V0_26).await;
   let big = format!("secret={}", "a".repeat(10_001));
-  let r = req(
-    s.addr(),
-    "POST",
-    "/api/v1/share",
-    AUTH,
-    FORM,
-    big.as_bytes(),
-  )
-  .await
-  .unwrap();
-  assert_eq!(
-    (r.status, r.header("x-ots-intended-status")),
-    (404, Some("400"))
-  );
-  assert_eq!(
-    r.json()["message"],
-    "Secret value exceeds the maximum size of 10000 bytes"
-  );
+  let r = post_form(s.addr(), "/api/v1/share", AUTH, big.as_bytes()).await;
+  assert_v1_form_error(&r, "Secret value exceeds the maximum size of 10000 bytes");
   let body = format!(r#"{{"secret":{{"secret":"{}"}}}}"#, "a".repeat(10_001));
   let r = req(
     s.addr(),
@@ -557,9 +462,7 @@ async fn size_limits() {
     (422, Some("secret"))
   );
   let huge = vec![b'a'; 5 * 1024 * 1024];
-  let r = req(s.addr(), "POST", "/api/v1/share", AUTH, FORM, &huge)
-    .await
-    .unwrap();
+  let r = post_form(s.addr(), "/api/v1/share", AUTH, &huge).await;
   assert_eq!(r.status, 500);
   s.close().await;
 }
@@ -568,36 +471,27 @@ async fn size_limits() {
 #[tokio::test]
 async fn v026_generated_value_shown_once_on_receipt() {
   let s = start(Generation::V0_26).await;
-  let r = req(
+  let r = post_json(
     s.addr(),
-    "POST",
     "/api/v2/secret/generate",
     AUTH,
-    JSONT,
     br#"{"secret":{"ttl":600}}"#,
   )
-  .await
-  .unwrap();
+  .await;
   assert_eq!(r.status, 200);
   let mk = r.json()["record"]["receipt"]["identifier"]
     .as_str()
     .unwrap()
     .to_string();
   let path = format!("/api/v2/receipt/{mk}");
-  let first = req(s.addr(), "GET", &path, AUTH, None, b"")
-    .await
-    .unwrap()
-    .json();
+  let first = get(s.addr(), &path, AUTH).await.json();
   assert_eq!(
     first["details"]["secret_value"]
       .as_str()
       .map(|v| v.chars().count()),
     Some(12)
   );
-  let second = req(s.addr(), "GET", &path, AUTH, None, b"")
-    .await
-    .unwrap()
-    .json();
+  let second = get(s.addr(), &path, AUTH).await.json();
   assert!(second["details"]["secret_value"].is_null());
   s.close().await;
 }

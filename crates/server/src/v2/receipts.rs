@@ -16,8 +16,6 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let secret_key = r.secret_key.clone();
   let pre = r.state;
-  let gen_value = r.generated_value.clone();
-  let created = r.created;
   let secret_info = store
     .secrets
     .get(&secret_key)
@@ -46,14 +44,7 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
         }
       }
     }
-    _ => {
-      if secret_info.is_some() && gen_value.is_some() && now - created <= 60.0 {
-        shown = gen_value;
-        if let Some(r) = store.receipts.get_mut(&key) {
-          r.generated_value = None;
-        }
-      }
-    }
+    _ => shown = store.claim_generated_value(&key, now),
   }
   let Some(r) = store.receipts.get(&key) else {
     return record_not_found(ctx, &key);
