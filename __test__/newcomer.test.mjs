@@ -11,12 +11,12 @@
 // requires `onetimesecret-api-<platform>`.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ESM, CJS, EXPECTED } from './helpers/runtime-programs.mjs'
+import { ESM, CJS, EXPECTED, WORKER } from './helpers/runtime-programs.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -316,18 +316,21 @@ const RUNTIMES = {
 }
 
 for (const [name, { bin, args }] of Object.entries(RUNTIMES)) {
-  test(`${name}: ESM and CJS entry points, share/reveal/burn, error classes, AbortSignal`, async () => {
+  test(`${name}: ESM and CJS entry points, share/reveal/burn, error classes, AbortSignal, a worker thread`, async () => {
     assert.ok(existsSync(bin), `${bin} is missing: the ${name} devDependency is not installed (npm ci)`)
     writeFileSync(join(app, `${name}.mjs`), ESM)
     writeFileSync(join(app, `${name}.cjs`), CJS)
-    const [esm, cjs] = await Promise.all([`${name}.mjs`, `${name}.cjs`].map((file) => runAsync(bin, [...args, file], app)))
+    writeFileSync(join(app, `${name}-worker.mjs`), WORKER)
+    const [esm, cjs, worker] = await Promise.all([`${name}.mjs`, `${name}.cjs`, `${name}-worker.mjs`].map((file) => runAsync(bin, [...args, file], app)))
     for (const [kind, r] of [['ESM', esm], ['CJS', cjs]]) {
       assert.equal(r.status, 0, `${name} ${kind} failed:\n${r.stdout}\n${r.stderr}`)
       assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()), EXPECTED, `${name} ${kind}`)
     }
+    assert.equal(worker.status, 0, `${name} worker failed:\n${worker.stdout}\n${worker.stderr}`)
+    assert.deepEqual(JSON.parse(worker.stdout.trim()), { value: 'in a worker', gone: true })
   })
 
-  test(`${name}: the ots CLI shares from stdin, reads the link from stdin, and exits by error code`, async () => {
+  test(`${name}: the ots CLI shares from stdin, reads the link from stdin, exits by error code, ends quietly on a closed pipe`, async () => {
     const ots = (cliArgs, input, env = {}) =>
       spawnCapture(bin, [...args, join(app, 'node_modules', 'onetimesecret-api', 'bin', 'ots.js'), ...cliArgs], {
         cwd: app,
@@ -351,6 +354,19 @@ for (const [name, { bin, args }] of Object.entries(RUNTIMES)) {
       const usage = await ots(['share', '--ttl', '-5'], 'x', env)
       assert.equal(usage.status, 2, usage.stderr)
       assert.match(usage.stderr, /^ots: --ttl: expected /)
+      // A reader that is gone before anything is written (`ots status --json | head -0`).
+      const closed = await new Promise((resolve) => {
+        const child = spawn(bin, [...args, join(app, 'node_modules', 'onetimesecret-api', 'bin', 'ots.js'), 'status', '--json'], {
+          cwd: app,
+          env: { ...childEnv, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+        child.stdout.destroy()
+        let stderr = ''
+        child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+        child.on('close', (status) => resolve({ status, stderr }))
+      })
+      assert.deepEqual(closed, { status: 0, stderr: '' }, `${name}: a closed pipe ends ots quietly`)
     } finally {
       await server.close()
     }

@@ -50,3 +50,26 @@ if (require('onetimesecret-api').default !== OneTimeSecretApi) throw new Error('
 ${LIFECYCLE}
 })().catch((err) => { console.error(err); process.exit(1) })
 `
+
+// The addon in a worker thread (its own environment: error classes registered per environment).
+export const WORKER = `import { Worker } from 'node:worker_threads'
+const worker = new Worker(\`
+const { parentPort } = require('node:worker_threads')
+const { OneTimeSecretApi, UnknownSecretError } = require('onetimesecret-api')
+const { startServer } = require('onetimesecret-api/testing')
+;(async () => {
+  const server = await startServer()
+  try {
+    const api = OneTimeSecretApi.anonymous({ url: server.url })
+    const shared = await api.share('in a worker')
+    const value = (await api.retrieveSecret(shared.secret_key)).value
+    const gone = await api.retrieveSecret(shared.secret_key).catch((e) => e instanceof UnknownSecretError)
+    parentPort.postMessage({ value, gone })
+  } finally {
+    await server.close()
+  }
+})()
+\`, { eval: true })
+worker.on('message', (m) => { console.log(JSON.stringify(m)); worker.terminate() })
+worker.on('error', (e) => { console.error(e); process.exit(1) })
+`
