@@ -38,7 +38,7 @@ export declare class NativeClient {
   status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
   share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  retrieveSecret(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
   recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>[]>
@@ -83,7 +83,12 @@ export interface CreateArgs {
   length?: number
   characterSets?: { uppercase?: boolean; lowercase?: boolean; numbers?: boolean; symbols?: boolean; excludeAmbiguous?: boolean }
   timeout?: number
+  /** `share` only: end-to-end encryption (docs/E2E.md). */
+  encrypt?: boolean
 }
+
+/** The plaintext; throws `DecryptionError` (carrying the envelope) or `InputError` (a bad key). */
+export declare function decrypt(envelope: string, linkOrFragment: string): string
 
 export declare function registerErrorFactory(factory: (code: string, message: string, details: Record<string, unknown>) => Error): void
 

@@ -838,5 +838,6 @@ module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.EmbeddedServer = nativeBinding.EmbeddedServer
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.decrypt = nativeBinding.decrypt
 module.exports.registerErrorFactory = nativeBinding.registerErrorFactory
 module.exports.startServer = nativeBinding.startServer

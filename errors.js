@@ -17,7 +17,7 @@ class OneTimeSecretError extends Error {
   /**
    * @param {string} [message]
    * @param {{ code?: string, status?: number, intendedStatus?: number, serverMessage?: string,
-   *           retryAfter?: number, cause?: unknown }} [details]
+   *           retryAfter?: number, cause?: unknown, envelope?: string }} [details]
    */
   constructor(message, details) {
     const cause = details && details.cause !== undefined ? details.cause : undefined
@@ -34,6 +34,8 @@ class OneTimeSecretError extends Error {
       for (const k of ['metadata_key', 'secret_key']) {
         if (details[k] !== undefined) Object.defineProperty(this, k, { value: details[k], writable: true, configurable: true })
       }
+      // DecryptionError: the envelope that did not open (ciphertext only), so the secret is kept.
+      if (details.envelope !== undefined) this.envelope = details.envelope
     }
   }
 }

@@ -59,9 +59,16 @@ export interface ApiOptionsShare extends CallOptions {
   recipient?: string
   /** Added in 3.0. */
   shareDomain?: string
+  /**
+   * Added in 3.0, `share` only: encrypt end to end before sending; `share_link` carries the key in
+   * its `#fragment`, which no server sees. At most 7,384 bytes of UTF-8. See docs/E2E.md.
+   */
+  encrypt?: boolean
 }
 
 export interface ApiOptionsGenerate extends ApiOptionsShare {
+  /** The server makes the value, so it cannot be encrypted end to end. */
+  encrypt?: false
   /** Added in 3.0: generated value length (servers v0.24+). */
   length?: number
   /** Added in 3.0: character sets (servers v0.24+). */
@@ -110,8 +117,11 @@ export interface ApiResponseGenerate extends ApiResponseShare {
 }
 
 export interface ApiResponseRetrieveSecret {
+  /** The secret; for an end-to-end encrypted secret read without its key, the envelope. */
   value: string
   secret_key: string
+  /** Added in 3.0: `true` when the secret was end-to-end encrypted (decrypted, or the envelope). */
+  encrypted?: true
   [field: string]: unknown
 }
 
@@ -168,6 +178,11 @@ export declare class OneTimeSecretApi {
   constructor(username: string, password: string, options?: ApiOptions)
   /** Added in 3.0: a client that sends no credentials (share, generate, reveal, receipt, burn). */
   static anonymous(options?: ApiOptions): OneTimeSecretApi
+  /**
+   * Added in 3.0: opens an end-to-end encrypted envelope with the key from a link or its fragment.
+   * Local. Rejects with `DecryptionError` or `InputError`.
+   */
+  static decrypt(envelope: string, linkOrFragment: string): Promise<string>
   /** Added in 3.0. */
   readonly url: string
   /** Added in 3.0. */
@@ -177,7 +192,8 @@ export declare class OneTimeSecretApi {
   status(options?: CallOptions): Promise<boolean>
   share(secret: string, options?: ApiOptionsShare): Promise<ApiResponseShare>
   generate(options?: ApiOptionsGenerate): Promise<ApiResponseGenerate>
-  retrieveSecret(secretKey: string, options?: ApiOptionsRetrieveSecret): Promise<ApiResponseRetrieveSecret>
+  /** Takes a key or (added in 3.0) a whole share link, whose `#fragment` key decrypts an end-to-end encrypted secret. */
+  retrieveSecret(secretKeyOrLink: string, options?: ApiOptionsRetrieveSecret): Promise<ApiResponseRetrieveSecret>
   retrieveMetadata(metadataKey: string, options?: CallOptions): Promise<ApiResponseRetrieveMetadata>
   burn(metadataKey: string, options?: ApiOptionsBurn): Promise<ApiResponseBurn>
   recentMetadata(options?: CallOptions): Promise<ApiResponseRecentMetadata[]>
@@ -196,6 +212,7 @@ export interface ErrorDetails {
   serverMessage?: string
   retryAfter?: number
   cause?: unknown
+  envelope?: string
 }
 
 /** Added in 3.0: the base of every error this package raises. */
@@ -241,4 +258,7 @@ export declare class UnsupportedError extends OneTimeSecretError {}
 /** Added in 3.0. */
 export declare class ApiError extends OneTimeSecretError {}
 /** Added in 3.0: a client-side encrypted secret could not be decrypted (wrong key or tampered data). */
-export declare class DecryptionError extends OneTimeSecretError {}
+export declare class DecryptionError extends OneTimeSecretError {
+  /** The envelope that did not open (ciphertext only): the secret is gone from the server, not lost. */
+  envelope?: string
+}

@@ -159,6 +159,18 @@ class OneTimeSecretApi {
     return new OneTimeSecretApi(ANONYMOUS, options)
   }
 
+  /**
+   * Opens an end-to-end encrypted envelope (docs/E2E.md) with the key from a link's `#fragment`.
+   * Local, nothing is sent; rejects with `DecryptionError` (carrying the envelope) or `InputError`.
+   */
+  static decrypt(envelope, linkOrFragment) {
+    try {
+      return Promise.resolve(binding.decrypt(envelope, linkOrFragment))
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+
   /** The server's base URL, without a trailing slash. */
   get url() {
     return this.#native.url

@@ -10,6 +10,8 @@ import http from 'node:http'
 import { once } from 'node:events'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { launchChromium } from './helpers/chromium.mjs'
+import OneTimeSecretApi from '../index.mjs'
+import { startServer } from '../testing.mjs'
 
 const PAGE = fileURLToPath(new URL('../decrypt.html', import.meta.url))
 const PAGE_URL = pathToFileURL(PAGE).href
@@ -61,6 +63,23 @@ test('every known-answer envelope opens in the page with the key from its fragme
     assert.equal(hash, '', 'the key is dropped from the address bar')
     const r = await decryptIn(page, v.envelope, null)
     assert.deepEqual([r.state, r.plaintext], ['ok', v.plaintext], r.message)
+  }
+})
+
+test('an envelope shared through the embedded server opens in the page with its link', async () => {
+  const server = await startServer({ generation: 'v0.26' })
+  try {
+    const ots = new OneTimeSecretApi(server.username, server.apiKey, { url: server.url, apiVersion: 'v2' })
+    const secret = 'shared from Rust 🔐\nsecond line'
+    const { share_link, secret_key } = await ots.share(secret, { encrypt: true })
+    const { value: envelope } = await ots.retrieveSecret(secret_key) // no key: the envelope the server kept
+    await page.goto(PAGE_URL)
+    const r = await decryptIn(page, envelope, share_link)
+    assert.deepEqual([r.state, r.plaintext], ['ok', secret], r.message)
+    const wrong = await decryptIn(page, envelope, (await ots.share(secret, { encrypt: true })).share_link)
+    assert.deepEqual([wrong.state, wrong.plaintext], ['error', ''], 'another secret\'s key does not open it')
+  } finally {
+    await server.close()
   }
 })
 

@@ -5,11 +5,13 @@
 
 use napi::Env;
 use napi_derive::napi;
+use ots_core::e2e::calls as e2e;
 use ots_core::wire::ShareParams;
+use ots_core::Error;
 
 use crate::cancel::CancelToken;
 use crate::client::NativeClient;
-use crate::options::{CallOptions, CreateArgs, Key, Secret, SecretOptions};
+use crate::options::{CallOptions, CreateArgs, Key, LinkOrKey, Secret, SecretOptions};
 use crate::settle::JsPromise;
 
 macro_rules! calls {
@@ -41,20 +43,34 @@ calls! {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.status(&call);
 
+  // `encrypt: true`: sealed end to end first, the key in share_link's fragment (docs/E2E.md).
   share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<CreateArgs>,)
     -> "Promise<Record<string, unknown>>" {
+    let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = CreateArgs::split(options, cancel);
     let params = ShareParams { secret: secret.0, options };
-  } |c| c.share(params, &call);
+  } |c| async {
+    if encrypt { e2e::share(&c, params, &call).await } else { c.share(params, &call).await }
+  };
 
   generate(options: Option<CreateArgs>,) -> "Promise<Record<string, unknown>>" {
+    let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = CreateArgs::split(options, cancel);
-  } |c| c.generate(options, &call);
+  } |c| async {
+    if encrypt {
+      let why = "the server makes the value, so it sees it";
+      return Err(Error::input(format!("encrypt: not available for generate ({why})")));
+    }
+    c.generate(options, &call).await
+  };
 
-  retrieve_secret(#[napi(ts_arg_type = "string")] key: Key, options: Option<SecretOptions>,)
-    -> "Promise<Record<string, unknown>>" {
+  // A key or a whole link; a key in the link's fragment decrypts an end-to-end encrypted secret.
+  retrieve_secret(
+    #[napi(ts_arg_type = "string")] link_or_key: LinkOrKey,
+    options: Option<SecretOptions>,
+  ) -> "Promise<Record<string, unknown>>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
-  } |c| c.retrieve_secret(&key.0, passphrase, &call);
+  } |c| e2e::retrieve_secret(&c, &link_or_key.0, passphrase, &call);
 
   retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
     -> "Promise<Record<string, unknown>>" {

@@ -56,6 +56,9 @@ fn details(err: &ots_core::Error) -> Value {
       d.insert("secret_key".into(), json!(k));
     }
   }
+  if let Some(e) = &err.envelope {
+    d.insert("envelope".into(), json!(e.0));
+  }
   Value::Object(d)
 }
 

@@ -6,6 +6,7 @@ mod batch_settle;
 mod calls;
 mod cancel;
 mod client;
+mod e2e;
 mod errors;
 mod options;
 mod settle;
@@ -13,6 +14,7 @@ mod testing;
 
 pub use cancel::CancelToken;
 pub use client::NativeClient;
+pub use e2e::decrypt;
 pub use errors::register_error_factory;
 pub use testing::{start_server, EmbeddedServer};
 

@@ -347,6 +347,21 @@ from_js!(Key as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("key".i
   t => Err(ots_core::key::invalid_key(&format!("[{t}]")).into()),
 });
 
+/// What `retrieveSecret` takes: a key, or a whole link whose `#fragment` may hold an end-to-end key
+/// (so it is wiped). Checked here, while the caller is on the stack, by the core's own rule.
+pub struct LinkOrKey(pub Zeroizing<String>);
+
+from_js!(LinkOrKey as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("key".into()))? {
+  "string" => {
+    let s = Zeroizing::new(String::from_unknown(v)?);
+    ots_core::e2e::calls::split_link_or_key(&s)?;
+    Ok(LinkOrKey(s))
+  }
+  "undefined" => Err(ots_core::key::invalid_key("undefined").into()),
+  "null" => Err(ots_core::key::invalid_key("null").into()),
+  t => Err(ots_core::key::invalid_key(&format!("[{t}]")).into()),
+});
+
 /// `{ timeout }` of every call (the JS skin handles `signal`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CallOptions {
@@ -429,6 +444,8 @@ pub struct CreateArgs {
   pub character_sets: Option<CoreCharacterSets>,
   #[napi(ts_type = "number")]
   pub timeout: Option<Duration>,
+  /// `share` only: end-to-end encryption (docs/E2E.md).
+  pub encrypt: Option<bool>,
 }
 
 from_js!(CreateArgs, |v| {
@@ -451,6 +468,7 @@ from_js!(CreateArgs, |v| {
     length: b.integer("length", &LENGTH)?,
     character_sets,
     timeout: CallOptions::read(&b)?.timeout,
+    encrypt: b.boolean("encrypt")?,
   })
 });
 

@@ -43,6 +43,7 @@ async function share(values, positionals) {
   }
   if (secret === '') throw usageError('share', stdinIsTerminal ? 'the secret is empty' : 'the secret is empty (nothing on stdin)')
   if (pass !== undefined) options.passphrase = pass
+  if (values.encrypt) options.encrypt = true
   const result = await client.share(secret, options)
   if (values.json) return printJson(result)
   print(result.share_link)
@@ -77,7 +78,11 @@ async function get(values, positionals) {
   const { key, base } = parseKeyOrLink('get', link, ['secret'], 'secret link or key (as an argument, on stdin, or at the prompt)')
   const client = makeClient('get', values, base)
   const pass = await passphrase('get', values, stdinFree)
-  const result = await client.retrieveSecret(key, pass === undefined ? undefined : { passphrase: pass })
+  const result = await client.retrieveSecret(key, pass === undefined ? undefined : { passphrase: pass }).catch((err) => {
+    // The secret is gone from the server: keep the envelope that did not decrypt (exit code 9).
+    if (err && typeof err.envelope === 'string') print(err.envelope)
+    throw err
+  })
   if (values.json) return printJson(result)
   print(result.value)
 }

@@ -32,7 +32,7 @@ const PASSPHRASE = {
 const CREATE = { ttl: { type: 'string' }, recipient: { type: 'string' } }
 
 const OPTIONS = {
-  share: { ...CONNECTION, ...PASSPHRASE, ...CREATE, 'secret-from-argv': { type: 'boolean' }, force: { type: 'boolean' } },
+  share: { ...CONNECTION, ...PASSPHRASE, ...CREATE, 'secret-from-argv': { type: 'boolean' }, force: { type: 'boolean' }, encrypt: { type: 'boolean' } },
   generate: { ...CONNECTION, ...PASSPHRASE, ...CREATE },
   get: { ...CONNECTION, ...PASSPHRASE },
   meta: { ...CONNECTION },
@@ -207,7 +207,8 @@ function parseKeyOrLink(command, arg, kinds, what) {
   const parts = u.pathname.split('/')
   for (let i = parts.length - 2; i >= 0; i--) {
     if (kinds.includes(parts[i]) && parts[i + 1]) {
-      return { key: decodeURIComponent(parts[i + 1]), base: u.origin + parts.slice(0, i).join('/') }
+      // The fragment (an end-to-end key) stays with the key; the client reads it and never sends it.
+      return { key: decodeURIComponent(parts[i + 1]) + u.hash, base: u.origin + parts.slice(0, i).join('/') }
     }
   }
   throw usageError(command, `the link has no /${kinds[0]}/<key> path`)

@@ -39,6 +39,7 @@ Options:
 ${TTL_HELP}
   --recipient <email>    email the link to this address (needs an account)
   --secret-from-argv     take the secret from the first argument (alias --force)
+  --encrypt              encrypt end to end: the key goes in the link's #fragment, never to the server
   --passphrase           prompt for a passphrase (hidden)
   --passphrase-env <VAR> take the passphrase from environment variable VAR
   --passphrase-stdin     first line of stdin is the passphrase (only with --secret-from-argv)
@@ -66,7 +67,8 @@ Without an argument (or with -) the link is read from stdin (first line), or fro
 prompt when stdin is a terminal, so it stays out of shell history and process lists.
 A full share link selects its own server (scheme, host, port and any path before /secret/)
 unless --url is given; credentials are only sent when that server is the configured one
-(retrieving a secret needs no account).
+(retrieving a secret needs no account). A link made with 'ots share --encrypt' is decrypted
+with the key in its #fragment; if it does not decrypt, the envelope is printed and the exit code is 9.
 
 ${PASSPHRASE_HELP}
 

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::client::{CallOptions, Client};
 use crate::error::{Envelope, Error, ErrorKind, Result};
-use crate::key::invalid_key;
+use crate::key::{invalid_key, is_valid_key};
 use crate::wire::ShareParams;
 
 /// `share(secret, { encrypt: true })`: seals the secret, shares the envelope, and puts the key in
@@ -42,12 +42,7 @@ pub async fn retrieve_secret(
   passphrase: Option<Zeroizing<String>>,
   call: &CallOptions,
 ) -> Result<Value> {
-  let parsed = parse_link(link_or_key);
-  let Some(key) = parsed.key else {
-    return Err(invalid_key(parsed.display));
-  };
-  // A bad fragment is refused before the secret is consumed.
-  let root = parsed.fragment.map(RootKey::from_fragment).transpose()?;
+  let (key, root) = split_link_or_key(link_or_key)?;
   let mut answer = client.retrieve_secret(key, passphrase, call).await?;
   let Some(Value::String(value)) = answer.get_mut("value") else {
     return Ok(answer);
@@ -68,6 +63,19 @@ pub async fn retrieve_secret(
     fields.insert("encrypted".into(), Value::Bool(true));
   }
   Ok(answer)
+}
+
+/// The secret key and, when the fragment has one, the decryption key of a link or key. Checked
+/// before anything is sent (a bad fragment must not cost the secret); the `InputError` is
+/// [`invalid_key`]'s, given the input without its fragment.
+pub fn split_link_or_key(link_or_key: &str) -> Result<(&str, Option<RootKey>)> {
+  let parsed = parse_link(link_or_key);
+  let key = parsed
+    .key
+    .filter(|k| is_valid_key(k))
+    .ok_or_else(|| invalid_key(parsed.display))?;
+  let root = parsed.fragment.map(RootKey::from_fragment).transpose()?;
+  Ok((key, root))
 }
 
 /// `OneTimeSecretApi.decrypt(envelope, linkOrFragment)`: opens an envelope kept from an earlier reveal.

@@ -18,6 +18,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::secret_buf::SecretBuf;
 
 pub const ROOT_KEY_LEN: usize = 32;
 pub const TAG_LEN: usize = 16;
@@ -100,40 +101,37 @@ fn rng_failed() -> Error {
   )
 }
 
-/// `nonce || ciphertext || tag`. The caller's plaintext is copied once into a buffer that becomes
-/// the ciphertext in place, so no unwiped copy of it is left behind.
+/// `nonce || ciphertext || tag`. The caller's plaintext is copied once, into a wiping buffer where
+/// it becomes the ciphertext in place.
 pub fn seal(key: &RootKey, nonce: [u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
-  let mut out = Zeroizing::new(Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN));
-  out.extend_from_slice(&nonce);
-  out.extend_from_slice(plaintext);
+  let mut buf = SecretBuf::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+  buf.extend_from_slice(&nonce);
+  let body = buf.extend_zeroed(plaintext.len());
+  body.copy_from_slice(plaintext);
   let tag = key
     .aead_key()
-    .seal_in_place_separate_tag(
-      Nonce::assume_unique_for_key(nonce),
-      Aad::from(aad),
-      &mut out[NONCE_LEN..],
-    )
+    .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), body)
     .expect("a plaintext within the size limit fits AES-GCM");
-  out.extend_from_slice(tag.as_ref());
-  // Now ciphertext only: hand it out without the wiping wrapper.
-  std::mem::take(&mut *out)
+  buf.extend_from_slice(tag.as_ref());
+  // Ciphertext only now: handed out as plain bytes.
+  buf.to_vec()
 }
 
 /// Opens `nonce || ciphertext || tag`; `None` when AES-GCM refuses it (wrong key, altered bytes).
-/// The plaintext is decrypted in place in a buffer that is wiped on drop.
-pub fn open(key: &RootKey, aad: &[u8], payload: Vec<u8>) -> Option<Zeroizing<Vec<u8>>> {
-  let mut buf = Zeroizing::new(payload);
-  if buf.len() < NONCE_LEN + TAG_LEN {
+/// The plaintext only ever exists in wiping buffers.
+pub fn open(key: &RootKey, aad: &[u8], payload: &[u8]) -> Option<SecretBuf> {
+  if payload.len() < NONCE_LEN + TAG_LEN {
     return None;
   }
-  let nonce = Nonce::try_assume_unique_for_key(&buf[..NONCE_LEN]).ok()?;
+  let (nonce, sealed) = payload.split_at(NONCE_LEN);
+  let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+  let mut buf = SecretBuf::with_capacity(sealed.len());
+  let body = buf.extend_zeroed(sealed.len());
+  body.copy_from_slice(sealed);
   let len = key
     .aead_key()
-    .open_in_place(nonce, Aad::from(aad), &mut buf[NONCE_LEN..])
+    .open_in_place(nonce, Aad::from(aad), body)
     .ok()?
     .len();
-  // Move the plaintext to the front and cut the rest; the wrapper wipes the whole capacity on drop.
-  buf.copy_within(NONCE_LEN..NONCE_LEN + len, 0);
-  buf.truncate(len);
-  Some(buf)
+  Some(SecretBuf::copy_of(&buf[..len]))
 }

@@ -12,11 +12,11 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use zeroize::Zeroizing;
 
 use super::cipher::{self, RootKey, NONCE_LEN_BYTES, TAG_LEN};
 use super::DecryptionFailure;
 use crate::error::Result;
+use crate::secret_buf::SecretBuf;
 
 /// The version tag of the only format so far; also the associated data.
 pub const VERSION_TAG: &str = "ots-e2e/1";
@@ -41,10 +41,7 @@ pub fn is_envelope(text: &str) -> bool {
 }
 
 /// Opens an envelope; the plaintext bytes come back in a buffer wiped on drop.
-pub fn decode(
-  text: &str,
-  key: &RootKey,
-) -> std::result::Result<Zeroizing<Vec<u8>>, DecryptionFailure> {
+pub fn decode(text: &str, key: &RootKey) -> std::result::Result<SecretBuf, DecryptionFailure> {
   let text = text.trim();
   if !text.starts_with(TAG_PREFIX) {
     return Err(DecryptionFailure::NotAnEnvelope);
@@ -61,7 +58,7 @@ pub fn decode(
   if payload.len() < NONCE_LEN_BYTES + TAG_LEN {
     return Err(DecryptionFailure::Damaged);
   }
-  cipher::open(key, VERSION_TAG.as_bytes(), payload).ok_or(DecryptionFailure::WrongKeyOrAltered)
+  cipher::open(key, VERSION_TAG.as_bytes(), &payload).ok_or(DecryptionFailure::WrongKeyOrAltered)
 }
 
 /// The tag as it may appear in a message: short, and only characters a tag can have.
