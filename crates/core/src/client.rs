@@ -210,6 +210,8 @@ impl Client {
         // receipts list works: ask it once, and answer in the v1 shape.
         Err(e) if e.kind == ErrorKind::Unsupported => match self.call(v2::recent(), call).await {
           Ok(list) => Ok(v2::recent_as_v1(list)),
+          // The call's own end (deadline, signal) is reported as such.
+          Err(cut) if matches!(cut.kind, ErrorKind::Timeout | ErrorKind::Aborted) => Err(cut),
           Err(_) => Err(e),
         },
         other => other,

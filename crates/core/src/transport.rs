@@ -57,6 +57,9 @@ pub struct Transport {
   timeout: Duration,
   retry: RetryPolicy,
   max_body: usize,
+  /// Where network errors happen: the server's `host:port`, and the `proxy` option's (never its
+  /// credentials) when one is set.
+  authority: String,
 }
 
 impl std::fmt::Debug for Transport {
@@ -73,6 +76,7 @@ impl Transport {
     let base_origin = reqwest::Url::parse(&config.base_url)
       .map_err(|e| Error::input(format!("Invalid url: {e}")))?;
     let base = base_origin.clone();
+    let mut authority = host_port(&base).unwrap_or_else(|| "the server".to_owned());
     let redirect = reqwest::redirect::Policy::custom(move |attempt| {
       // Credentials never travel to another origin, and never from https to http: such redirects
       // are not followed and the 3xx answer is reported as it is.
@@ -105,6 +109,9 @@ impl Transport {
           "Invalid proxy {shown:?}: use http:// or https:// and a host"
         )));
       }
+      if let Some(through) = host_port(&parsed) {
+        authority = format!("{authority} through the proxy {through}");
+      }
       let p = reqwest::Proxy::all(parsed)
         .map_err(|_| Error::input(format!("Invalid proxy {shown:?}")))?;
       builder = builder.proxy(p);
@@ -126,6 +133,7 @@ impl Transport {
       timeout: config.timeout,
       retry: config.retry,
       max_body: config.max_response_bytes,
+      authority,
     })
   }
 
@@ -212,15 +220,6 @@ impl Transport {
     u
   }
 
-  /// `host:port` of the server, for network error messages.
-  fn authority(&self) -> String {
-    let host = self.base.host_str().unwrap_or("the server");
-    match self.base.port_or_known_default() {
-      Some(port) => format!("{host}:{port}"),
-      None => host.to_owned(),
-    }
-  }
-
   async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
     let url = self.request_url(&req.path);
     let mut builder = match req.method {
@@ -239,7 +238,7 @@ impl Transport {
       None if req.method == Method::Post => builder.header(http::header::CONTENT_LENGTH, "0"),
       None => builder,
     };
-    let fail = |e| Failure::from_reqwest(e, &self.authority());
+    let fail = |e| Failure::from_reqwest(e, &self.authority);
     let mut resp = builder.send().await.map_err(fail)?;
 
     let status = resp.status().as_u16();
@@ -449,6 +448,15 @@ fn wipe_chunks(chunks: Vec<Bytes>) {
       zeroize::Zeroize::zeroize(&mut owned[..]);
     }
   }
+}
+
+/// `host:port` of a URL, for network error messages.
+fn host_port(url: &reqwest::Url) -> Option<String> {
+  let host = url.host_str()?;
+  Some(match url.port_or_known_default() {
+    Some(port) => format!("{host}:{port}"),
+    None => host.to_owned(),
+  })
 }
 
 /// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.

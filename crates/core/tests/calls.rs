@@ -274,4 +274,20 @@ async fn network_errors_say_host_and_reason() {
   );
   assert!(e.cause.is_some());
   assert!(!format!("{e:?}").contains("token-marker-1"));
+
+  // Through a proxy that refuses: both named, the proxy's credentials never.
+  let mut cfg = config(
+    "http://127.0.0.1:7",
+    ApiVersion::V1,
+    "u@example.com",
+    "token-marker-1",
+  );
+  cfg.proxy = Some("http://proxyuser:proxy-secret-9@127.0.0.1:1".into());
+  let c = Client::new(cfg).unwrap();
+  let e = c.status(&CallOptions::default()).await.unwrap_err();
+  assert_eq!(
+    e.message,
+    "Network request failed: connection refused at 127.0.0.1:7 through the proxy 127.0.0.1:1"
+  );
+  assert!(!format!("{e:?}").contains("proxy-secret-9"), "{e:?}");
 }

@@ -149,6 +149,24 @@ async fn v1_recent_works_on_the_embedded_v0_22() {
   s.close().await;
 }
 
+/// The fallback runs under the call's one deadline, and a timeout there is reported as one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recent_fallback_keeps_the_call_deadline() {
+  let s = server(ots_server::Generation::V0_22).await;
+  let c = client(&s, ApiVersion::V1);
+  fault(
+    &s,
+    "GET /api/v2/receipt/recent",
+    None,
+    ots_server::FaultKind::DelayHeaders { ms: 3_000 },
+  );
+  let e = c.recent_metadata(&within(800)).await.unwrap_err();
+  assert_eq!(e.kind, ErrorKind::Timeout, "{e:?}");
+  assert_eq!(count(&s, "GET /api/v1/private/recent"), 1);
+  assert_eq!(count(&s, "GET /api/v2/receipt/recent"), 1);
+  s.close().await;
+}
+
 /// v0.26.6-more #12 (v1) and #23 (v2): a secret over the server's limit reads the same on both.
 #[tokio::test]
 async fn oversized_secrets_read_the_same_on_v1_and_v2() {
