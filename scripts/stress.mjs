@@ -80,7 +80,7 @@ const fuzzRuns = await Promise.all(
     `),
   ),
 )
-const fuzz = { inputs: 0, methodCalls: 0, constructorCalls: 0, resolved: 0, rejected: {}, violations: [], hangs: 0, errors: 0, leaks: 0, unhandled: 0, seeds: [] }
+const fuzz = { inputs: 0, methodCalls: 0, constructorCalls: 0, resolved: 0, rejected: {}, violations: [], hangs: 0, errors: 0, leaks: 0, unhandled: 0, fuzzBoomCauses: 0, seeds: [] }
 for (const r of fuzzRuns) {
   if (!r.result) {
     report.crashes++
@@ -89,7 +89,7 @@ for (const r of fuzzRuns) {
   }
   const s = r.result
   fuzz.seeds.push(s.seed)
-  for (const k of ['inputs', 'methodCalls', 'constructorCalls', 'resolved', 'hangs', 'errors', 'leaks']) fuzz[k] += s[k]
+  for (const k of ['inputs', 'methodCalls', 'constructorCalls', 'resolved', 'hangs', 'errors', 'leaks', 'fuzzBoomCauses']) fuzz[k] += s[k]
   for (const [k, v] of Object.entries(s.rejected)) fuzz.rejected[k] = (fuzz.rejected[k] || 0) + v
   fuzz.violations.push(...s.violations)
   fuzz.unhandled += s.unhandled.length
