@@ -51,6 +51,15 @@ pub enum BurnConsumedV2 {
   Success200,
 }
 
+/// The shapes of v2 answers: v0.19-v0.23's controllers (`success`/`shrimp`/`custid` wrappers,
+/// string-typed retrievals, 403/404/422/429 errors) or v0.24+'s Otto (raw records, ADR-013 errors,
+/// 401 on bad credentials, the passphrase lockout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V2Shapes {
+  Controller,
+  Otto,
+}
+
 /// How `recent` lists receipts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecentOrder {
@@ -72,6 +81,8 @@ pub struct Profile {
   /// Characters of the secret key in a v1 burn answer's `secret_shortkey`.
   pub burn_shortkey_len: usize,
   pub api_v2: bool,
+  /// The shapes of v2 answers (unused where `api_v2` is false).
+  pub v2_shapes: V2Shapes,
   pub generate: Generate,
   pub size: SizeRule,
   /// Passphrase length limits (min, max), if any.
@@ -129,6 +140,7 @@ pub static V0_12: Profile = Profile {
   key: KeyShape::Sha1Base36,
   burn_shortkey_len: 6,
   api_v2: false,
+  v2_shapes: V2Shapes::Controller,
   generate: Generate {
     alphabet: Alphabet::Strand012,
     v1_length: false,
@@ -166,6 +178,7 @@ pub static V0_22: Profile = Profile {
   key: KeyShape::Exact(31),
   burn_shortkey_len: 6,
   api_v2: true,
+  v2_shapes: V2Shapes::Controller,
   generate: SYMBOLS_ON,
   size: SizeRule::Truncate {
     anonymous: 100_000,
@@ -198,6 +211,7 @@ pub static V0_26: Profile = Profile {
   key: KeyShape::Exact(62),
   burn_shortkey_len: 8,
   api_v2: true,
+  v2_shapes: V2Shapes::Otto,
   generate: Generate {
     max_length: Some(128),
     ..SYMBOLS_ON

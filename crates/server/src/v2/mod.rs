@@ -10,9 +10,10 @@ use crate::generate::{self, Asked, Refusal};
 use crate::keys;
 use crate::limits;
 use crate::profile::BurnConsumedV2;
+use crate::profile::V2Shapes::{self, *};
 use crate::router::Route;
 use crate::store::{RState, ReceiptRec, SecretRec};
-use crate::Generation::{self, *};
+use crate::Generation;
 
 mod receipts;
 mod records;
@@ -21,9 +22,14 @@ mod secrets;
 use receipts::{burn, receipt, recent};
 use secrets::{create, preview, reveal, secret_status};
 
+/// Which era's answer shapes this generation's v2 has (`Profile::v2_shapes`).
+fn shapes(g: Generation) -> V2Shapes {
+  g.profile().v2_shapes
+}
+
 fn ctype(g: Generation) -> &'static str {
-  match g {
-    V0_26 => JSON,
+  match shapes(g) {
+    Otto => JSON,
     _ => JSON_UTF8,
   }
 }
@@ -38,8 +44,8 @@ fn request_id() -> String {
 
 /// Router miss inside `/api/v2`: v0.22 `{"error":"Not Found"}`, v0.26 adds `error_type`.
 pub fn not_found(g: Generation) -> Reply {
-  match g {
-    V0_26 => Reply::raw(
+  match shapes(g) {
+    Otto => Reply::raw(
       404,
       JSON,
       br#"{"error":"Not Found","error_type":"NotFound"}"#,
@@ -50,8 +56,8 @@ pub fn not_found(g: Generation) -> Reply {
 
 /// Authentication failure: v0.22 403 `{"message":"Not authorized"}`; v0.26 Otto's 401.
 fn unauthorized(ctx: &Ctx, code: &'static str) -> Reply {
-  match ctx.gen {
-    V0_26 => {
+  match shapes(ctx.gen) {
+    Otto => {
       let msg = match code {
         "AUTH_HEADER_MISSING" => "[AUTH_HEADER_MISSING] No authorization header",
         "AUTH_TYPE_INVALID" => "[AUTH_TYPE_INVALID] Invalid authorization type",
@@ -77,8 +83,8 @@ fn form_error(
   error_type: Option<&str>,
   field: Option<&str>,
 ) -> Reply {
-  match ctx.gen {
-    V0_26 => {
+  match shapes(ctx.gen) {
+    Otto => {
       let mut m = Map::new();
       m.insert("error".into(), json!(msg));
       if let Some(t) = error_type {
@@ -99,8 +105,8 @@ fn form_error(
 }
 
 fn record_not_found(ctx: &Ctx, key: &str) -> Reply {
-  match ctx.gen {
-    V0_26 => reply(
+  match shapes(ctx.gen) {
+    Otto => reply(
       ctx,
       404,
       &json!({"error_type": "RecordNotFound", "request_id": request_id()}),
@@ -114,8 +120,8 @@ fn record_not_found(ctx: &Ctx, key: &str) -> Reply {
 }
 
 fn rate_limited(ctx: &Ctx, retry_after: u64) -> Reply {
-  match ctx.gen {
-    V0_26 => reply(
+  match shapes(ctx.gen) {
+    Otto => reply(
       ctx,
       429,
       &json!({"error": "Rate limit exceeded. Please try again later.", "error_type": "LimitExceeded",
@@ -164,8 +170,8 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
     ctx.caller()
   };
   if route == Route::V2Status {
-    return match g {
-      V0_26 => Reply::raw(
+    return match shapes(g) {
+      Otto => Reply::raw(
         200,
         JSON,
         br#"{"success":true,"status":"nominal","locale":"en"}"#,
@@ -173,10 +179,10 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
       _ => Reply::raw(200, JSON_UTF8, br#"{"status":"nominal","locale":"en"}"#),
     };
   }
-  match (&caller, g) {
+  match (&caller, shapes(g)) {
     // v0.26.3+: presented-but-invalid credentials fail closed with 401.
     (Caller::Invalid(code), _) => return unauthorized(ctx, code),
-    (Caller::Anonymous, V0_26) if matches!(route, Route::V2Recent | Route::V2Version) => {
+    (Caller::Anonymous, Otto) if matches!(route, Route::V2Recent | Route::V2Version) => {
       return unauthorized(ctx, "AUTH_HEADER_MISSING")
     }
     (Caller::Anonymous, _) if matches!(route, Route::V2Recent | Route::V2Authcheck) => {

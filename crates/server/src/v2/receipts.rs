@@ -31,8 +31,8 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
   // Which value (if any) this view reveals to the creator.
   let mut shown: Option<Zeroizing<String>> = None;
   let mut before: Option<Value> = None;
-  match g {
-    V0_22 => {
+  match shapes(g) {
+    Controller => {
       // The first view shows the receipt as it was, then marks it viewed.
       if pre == RState::New {
         if let Some((has_pass, value, _, _)) = &secret_info {
@@ -59,8 +59,8 @@ pub(super) fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
     .map(|(_, _, t, _)| json!(t))
     .unwrap_or(Value::Null);
   let shown_str = shown.as_ref().map(|v| v.as_str());
-  let v = match g {
-    V0_26 => {
+  let v = match shapes(g) {
+    Otto => {
       let secret = store.secrets.get(&secret_key).filter(|s| s.expires > now);
       let mut rec = receipt26(r, secret, RecMode::Get);
       if let Value::Object(m) = &mut rec {
@@ -145,7 +145,7 @@ pub(super) fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
     };
   };
   if !s.passphrase_ok(given.as_ref().map(|p| p.as_str())) {
-    if g == V0_26 {
+    if shapes(g) == Otto {
       if ctx.sh.rate_mode() != crate::app::RATE_OFF {
         note_failure(s, now, false);
       }
@@ -160,8 +160,8 @@ pub(super) fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   }
   // Snapshot before burning (v0.26 reports the pre-burn receipt, transcript v0.26 #41).
   let snapshot = |ctx: &Ctx, r: &ReceiptRec| -> Value {
-    match g {
-      V0_26 => {
+    match shapes(g) {
+      Otto => {
         let mut rec = receipt26(r, None, RecMode::Burn);
         if let Value::Object(m) = &mut rec {
           add_links(ctx, m, r, true, None, Some(BURNED_EXPIRY));
@@ -185,8 +185,8 @@ pub(super) fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   let rec = snapshot(ctx, r);
   let burned = cont && store.burn(&key, now);
   drop(store);
-  let details = match g {
-    V0_26 => {
+  let details = match shapes(g) {
+    Otto => {
       json!({"type": "record", "title": "Secret burned", "display_lines": 0, "display_feedback": false,
                     "no_cache": true, "view_count": 0, "has_passphrase": has_pass, "can_decrypt": false,
                     "show_secret": false, "show_secret_link": false, "show_receipt_link": false, "show_receipt": true,
@@ -200,8 +200,8 @@ pub(super) fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
                 "show_recipients": recips, "is_orphaned": false})
     }
   };
-  let v = match g {
-    V0_26 => json!({"success": burned, "record": rec, "details": details}),
+  let v = match shapes(g) {
+    Otto => json!({"success": burned, "record": rec, "details": details}),
     _ => {
       json!({"success": burned, "shrimp": ctx.shrimp(caller), "custid": caller.email().unwrap_or("anon"),
                 "record": rec, "details": details})
@@ -226,12 +226,12 @@ pub(super) fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   let mut done = Vec::new();
   let mut pending = Vec::new();
   for r in store.recent_of(email, g.profile().recent_v2) {
-    if g == V0_26 && now - r.created > 30.0 * 86400.0 {
+    if shapes(g) == Otto && now - r.created > 30.0 * 86400.0 {
       continue;
     }
     let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
-    let rec = match g {
-      V0_26 => receipt26(r, secret, RecMode::Recent),
+    let rec = match shapes(g) {
+      Otto => receipt26(r, secret, RecMode::Recent),
       _ => meta22(r, true),
     };
     if r.state.is_destroyed() {
@@ -244,8 +244,8 @@ pub(super) fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   drop(store);
   let count = records.len();
   let since = int(now - 30.0 * 86400.0);
-  let v = match g {
-    V0_26 => json!({"success": true, "custid": owner_id, "count": count, "records": records,
+  let v = match shapes(g) {
+    Otto => json!({"success": true, "custid": owner_id, "count": count, "records": records,
                     "details": {"type": "list", "scope": null, "scope_label": null, "since": since, "now": int(now),
                                 "has_items": count > 0, "revealed_receipts": done, "pending_receipts": pending}}),
     _ => json!({"success": true, "custid": email, "count": count, "records": records,

@@ -195,7 +195,11 @@ pub(super) fn add_links(
   } else {
     ""
   };
-  let prefix = if g == V0_26 { "receipt" } else { "private" };
+  let prefix = if shapes(g) == Otto {
+    "receipt"
+  } else {
+    "private"
+  };
   if let Some(ss) = with_secret_state {
     m.insert("secret_state".into(), ss);
   }
@@ -204,7 +208,7 @@ pub(super) fn add_links(
   m.insert("expiration".into(), int(r.created + ttl as f64));
   m.insert(
     "expiration_in_seconds".into(),
-    if g == V0_26 || expiry.is_some() {
+    if shapes(g) == Otto || expiry.is_some() {
       json!(ttl)
     } else {
       json!(ttl.to_string())
@@ -215,7 +219,7 @@ pub(super) fn add_links(
     "burn_path".into(),
     json!(format!("{prefix}/{}/burn", r.key)),
   );
-  if g == V0_26 {
+  if shapes(g) == Otto {
     m.insert("receipt_path".into(), json!(format!("receipt/{}", r.key)));
   }
   m.insert("metadata_path".into(), json!(format!("{prefix}/{}", r.key)));
@@ -223,7 +227,7 @@ pub(super) fn add_links(
     "share_url".into(),
     json!(format!("{}/secret/{sk}", ctx.base)),
   );
-  if g == V0_26 {
+  if shapes(g) == Otto {
     m.insert(
       "receipt_url".into(),
       json!(format!("{}/receipt/{}", ctx.base, r.key)),

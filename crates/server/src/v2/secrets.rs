@@ -45,8 +45,8 @@ pub(super) fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   let recipients = recipients_of(ctx);
   if !recipients.is_empty() {
     if !authed {
-      return match g {
-        V0_26 => reply(
+      return match shapes(g) {
+        Otto => reply(
           ctx,
           401,
           &json!({"error": "An account is required to send emails.", "error_type": "Unauthorized", "request_id": request_id()}),
@@ -71,8 +71,8 @@ pub(super) fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     }
   }
   let raw_ttl = ctx.nested("ttl");
-  let ttl = match g {
-    V0_26 => match limits::ttl_v2_026(raw_ttl.as_deref(), authed) {
+  let ttl = match shapes(g) {
+    Otto => match limits::ttl_v2_026(raw_ttl.as_deref(), authed) {
       Ok(t) => t,
       Err(()) => {
         return reply(
@@ -99,8 +99,8 @@ pub(super) fn create(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   let safe: Vec<String> = recipients.iter().map(|r| keys::obscure_email(r)).collect();
   let details =
     json!({"kind": receipt.kind.as_str(), "recipient": recipients, "recipient_safe": safe});
-  let v = match g {
-    V0_26 => {
+  let v = match shapes(g) {
+    Otto => {
       let r = receipt26(&receipt, Some(&secret), RecMode::Create);
       json!({"success": true,
              "record": {"receipt": r, "metadata": r, "secret": secret26(&secret, None), "share_domain": null},
@@ -139,8 +139,8 @@ pub(super) fn preview(ctx: &Ctx, caller: &Caller) -> Reply {
     return record_not_found(ctx, &key);
   };
   let mut is_owner = false;
-  let v = match ctx.gen {
-    V0_26 => {
+  let v = match shapes(ctx.gen) {
+    Otto => {
       let rk = s.receipt_key.clone();
       let rec = secret26(s, None);
       if let Some(r) = store.receipts.get_mut(&rk) {
@@ -178,14 +178,14 @@ pub(super) fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   let Some(s) = store.live_secret(&key, now) else {
     return record_not_found(ctx, &key);
   };
-  if g == V0_26 && now < s.v2_locked_until && ctx.sh.rate_mode() != crate::app::RATE_OFF {
+  if shapes(g) == Otto && now < s.v2_locked_until && ctx.sh.rate_mode() != crate::app::RATE_OFF {
     let retry = (s.v2_locked_until - now).ceil() as u64;
     return lockout(ctx, retry);
   }
   let correct = s.passphrase_ok(given.as_ref().map(|p| p.as_str()));
   if !correct {
     if via_get {
-      let rec = if g == V0_26 {
+      let rec = if shapes(g) == Otto {
         secret26(s, None)
       } else {
         secret22(s, Typing::Strings)
@@ -195,8 +195,8 @@ pub(super) fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
                            "display_lines": 4, "one_liner": null});
       return reply(ctx, 200, &json!({"record": rec, "details": details}));
     }
-    match g {
-      V0_26 => {
+    match shapes(g) {
+      Otto => {
         if ctx.sh.rate_mode() != crate::app::RATE_OFF {
           note_failure(s, now, true);
         }
@@ -219,7 +219,7 @@ pub(super) fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   // `correct_passphrase`: a passphrase was needed and given (a secret without one says false).
   let correct_passphrase = s.has_passphrase();
   if !cont {
-    let rec = if g == V0_26 {
+    let rec = if shapes(g) == Otto {
       secret26(s, None)
     } else {
       secret22(s, Typing::Strings)
@@ -227,7 +227,7 @@ pub(super) fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
     drop(store);
     let mut v = json!({"record": rec, "details": {"continue": false, "is_owner": false, "show_secret": false,
                         "correct_passphrase": correct_passphrase, "display_lines": 4, "one_liner": null}});
-    if g == V0_22 {
+    if shapes(g) == Controller {
       if let Value::Object(m) = &mut v {
         m.insert("success".into(), json!(true));
       }
@@ -248,8 +248,8 @@ pub(super) fn reveal(ctx: &Ctx, caller: &Caller, via_get: bool) -> Reply {
   let value = taken.value.as_str();
   let details = json!({"continue": true, "is_owner": is_owner, "show_secret": true, "correct_passphrase": correct_passphrase,
                        "display_lines": display_lines(value), "one_liner": one_liner(value)});
-  let v = match g {
-    V0_26 => {
+  let v = match shapes(g) {
+    Otto => {
       let mut rec = secret26(&taken, Some(RState::Received));
       if let Value::Object(m) = &mut rec {
         m.insert("secret_value".into(), json!(value));
@@ -273,12 +273,12 @@ pub(super) fn secret_status(ctx: &Ctx) -> Reply {
   let key = ctx.key.clone();
   let mut store = lock(&ctx.sh.store);
   let v = match store.live_secret(&key, now) {
-    None => match ctx.gen {
-      V0_26 => json!({"record": {"state": "unknown"}}),
+    None => match shapes(ctx.gen) {
+      Otto => json!({"record": {"state": "unknown"}}),
       _ => json!({"success": true, "record": {"state": "unknown"}}),
     },
-    Some(s) => match ctx.gen {
-      V0_26 => {
+    Some(s) => match shapes(ctx.gen) {
+      Otto => {
         json!({"record": secret26(s, None), "details": {"current_expiration": s.remaining(now)}})
       }
       _ => {
