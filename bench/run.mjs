@@ -666,6 +666,7 @@ async function main() {
   const profFiles = [
     ['before the perf changes (JSON.parse settle, pre-parsed base URL)', path.join(HERE, 'profile/before/summary.json')],
     ["after issue 14's batch settle", path.join(HERE, 'profile/summary.json')],
+    ["after boxing the call's future (issue 14)", path.join(HERE, 'profile/issue14/4-box-future.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
