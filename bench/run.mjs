@@ -665,8 +665,10 @@ async function main() {
   lines.push('Thread CPU comes from /proc/self/task/*/stat (10 ms ticks), divided by the calls made in the measured window.')
   const profFiles = [
     ['before the perf changes (JSON.parse settle, pre-parsed base URL)', path.join(HERE, 'profile/before/summary.json')],
-    ["after issue 14's batch settle", path.join(HERE, 'profile/summary.json')],
-    ["after boxing the call's future (issue 14)", path.join(HERE, 'profile/issue14/4-box-future.json')],
+    ['main before the batch settle path (issue 14)', path.join(HERE, 'profile/issue14/1-main-before.json')],
+    ['with the batch settle path', path.join(HERE, 'profile/issue14/2-batch-settle.json')],
+    ["main later (its calls' futures had grown), before boxing the call's future", path.join(HERE, 'profile/summary.json')],
+    ["after boxing the call's future", path.join(HERE, 'profile/issue14/4-box-future.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
