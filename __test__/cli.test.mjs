@@ -3,7 +3,10 @@ import { test, before, after, describe } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer } from '../testing.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
@@ -113,7 +116,7 @@ describe('help', () => {
 })
 
 describe('share and get', () => {
-  test('pipe round trip: echo s | ots share --json, then ots get <link> prints s; a second get exits 4', async () => {
+  test('pipe round trip: echo s | ots share --json, then ots get <link> prints s and its newline; a second get exits 4', async () => {
     const shared = await ots(['share', '--json'], { env, input: 's\n' })
     assert.equal(shared.code, 0, shared.stderr)
     const result = JSON.parse(shared.stdout)
@@ -150,7 +153,7 @@ describe('share and get', () => {
     assert.equal(got.code, 6)
     assertOneErrorLine(got, 'NetworkError')
     const bare = await ots(['get', link.split('/').pop(), '--url', server.url])
-    assert.equal(bare.stdout, 'x\n')
+    assert.equal(bare.stdout, 'x')
   })
 
   test('a secret on argv is refused unless --secret-from-argv or --force', async () => {
@@ -163,8 +166,43 @@ describe('share and get', () => {
       const ok = await ots(['share', flag, 'hunter2', '--json'], { env })
       assert.equal(ok.code, 0, ok.stderr)
       const got = await ots(['get', JSON.parse(ok.stdout).share_link])
-      assert.equal(got.stdout, 'hunter2\n')
+      assert.equal(got.stdout, 'hunter2')
     }
+  })
+
+  test('a file keeps its bytes: ots share < f, then ots get > g, leaves cmp f g silent (final newline or not)', async () => {
+    // Real redirections in a real shell, as a user types them (docs/CLI.md, "Where secrets ... come from").
+    const dir = mkdtempSync(join(tmpdir(), 'ots-cli-bytes-'))
+    try {
+      const files = {
+        'with-newline': 'db password\n',
+        'without-newline': 'db password',
+        'two-newlines': 'line 1\nline 2\n\n',
+        crlf: 'windows line\r\n',
+        'only-newline': '\n',
+        unicode: 'pässwörd 🔑 without newline',
+      }
+      for (const [name, text] of Object.entries(files)) {
+        writeFileSync(join(dir, name), text)
+        const sh = (script) => spawnCapture('sh', ['-c', script], { env: baseEnv({ ...env, OTS: OTS, NODE: process.execPath, F: name }), cwd: dir })
+        const shared = await sh('"$NODE" "$OTS" share < "$F"')
+        assert.equal(shared.status, 0, `${name}: ${shared.stderr}`)
+        const link = shared.stdout.trim()
+        const got = await sh(`"$NODE" "$OTS" get '${link}' > "$F.out" && cmp "$F" "$F.out"`)
+        assert.equal(got.status, 0, `${name}: cmp says ${got.stdout}${got.stderr}`)
+        assert.equal(got.stdout + got.stderr, '', `${name}: cmp is silent`)
+        assert.deepEqual(readFileSync(join(dir, `${name}.out`)), Buffer.from(text, 'utf8'), name)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('a secret on stdin that is not UTF-8 is refused (exit 2) rather than changed, and nothing is sent', async () => {
+    const before = server.requestCount('POST /api/v1/share')
+    const r = await ots(['share'], { env, input: Buffer.from([0x70, 0x77, 0xff, 0xfe, 0x0a]) })
+    assertUsageError(r, /the secret on stdin is not UTF-8 text/, 'share')
+    assert.equal(server.requestCount('POST /api/v1/share'), before)
   })
 
   test('an empty secret on stdin is a usage error and sends nothing', async () => {
@@ -189,7 +227,7 @@ describe('share and get', () => {
 
     const right = await ots(['get', link, '--passphrase-stdin'], { input: 'open sesame\n' })
     assert.equal(right.code, 0, right.stderr)
-    assert.equal(right.stdout, 'guarded\n')
+    assert.equal(right.stdout, 'guarded')
 
     const unset = await ots(['get', link, '--passphrase-env', 'NOT_SET_ANYWHERE'])
     assertUsageError(unset, /NOT_SET_ANYWHERE/, 'get')
@@ -206,7 +244,7 @@ describe('share and get', () => {
     assert.ok(value.length > 0)
     assert.equal(extra, '')
     const got = await ots(['get', link])
-    assert.equal(got.stdout, `${value}\n`)
+    assert.equal(got.stdout, value, 'the value as generated, without a newline added (stdout is not a terminal)')
   })
 })
 
@@ -472,7 +510,7 @@ describe('pipes and stdin', () => {
       const shared = JSON.parse((await ots(['share', '--json'], { env, input: 'from stdin' })).stdout)
       const got = await ots(args, { input: `\n${shared.share_link}\n` })
       assert.equal(got.code, 0, got.stderr)
-      assert.equal(got.stdout, 'from stdin\n')
+      assert.equal(got.stdout, 'from stdin')
     }
     const empty = await ots(['get'], { env, input: '' })
     assertUsageError(empty, /missing secret link or key/, 'get')

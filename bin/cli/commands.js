@@ -6,8 +6,8 @@
 const path = require('node:path')
 const { EXIT } = require('./exit-codes.js')
 const { PKG_DIR, usageError, parseTtl, parsePort, parseGeneration, makeClient, parseKeyOrLink, atMostOneArg, noArgs } = require('./options.js')
-const { readStdin, dropOneNewline, hiddenPrompt, passphrase } = require('./input.js')
-const { print, printJson } = require('./output.js')
+const { readStdin, secretFromStdin, hiddenPrompt, passphrase } = require('./input.js')
+const { print, printJson, printSecret } = require('./output.js')
 
 function createOptions(command, values, pass) {
   const options = {}
@@ -39,7 +39,8 @@ async function share(values, positionals) {
   // Ask for the passphrase first when stdin carries the secret (the prompt then uses /dev/tty).
   const pass = await passphrase('share', values, fromArgv)
   if (secret === undefined) {
-    secret = stdinIsTerminal ? await hiddenPrompt('share', 'Secret') : dropOneNewline(await readStdin())
+    // At the prompt, Enter ends the secret and is not part of it; from a pipe or file every byte is.
+    secret = stdinIsTerminal ? await hiddenPrompt('share', 'Secret') : await secretFromStdin('share')
   }
   if (secret === '') throw usageError('share', stdinIsTerminal ? 'the secret is empty' : 'the secret is empty (nothing on stdin)')
   if (pass !== undefined) options.passphrase = pass
@@ -84,7 +85,7 @@ async function get(values, positionals) {
     throw err
   })
   if (values.json) return printJson(result)
-  print(result.value)
+  printSecret(result.value)
 }
 
 const META_FIELDS = ['metadata_key', 'state', 'secret_key', 'share_link', 'recipient', 'created', 'updated', 'received', 'ttl', 'metadata_ttl', 'secret_ttl', 'passphrase_required']

@@ -5,21 +5,31 @@
 
 const readline = require('node:readline')
 const { Writable } = require('node:stream')
+const { isUtf8 } = require('node:buffer')
 const fs = require('node:fs')
 const tty = require('node:tty')
 const { Interrupted } = require('./exit-codes.js')
 const { usageError } = require('./options.js')
 
-async function readStdin() {
+async function readStdinBytes() {
   const chunks = []
   for await (const chunk of process.stdin) chunks.push(chunk)
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
-function dropOneNewline(s) {
-  if (s.endsWith('\r\n')) return s.slice(0, -2)
-  if (s.endsWith('\n')) return s.slice(0, -1)
-  return s
+async function readStdin() {
+  return (await readStdinBytes()).toString('utf8')
+}
+
+/**
+ * The secret from a pipe or a file: every byte, a final newline included, so `ots share < f` and
+ * `ots get > g` give back f exactly. Text that is not UTF-8 would not survive (it would be
+ * replaced by U+FFFD), so it is refused rather than changed.
+ */
+async function secretFromStdin(command) {
+  const bytes = await readStdinBytes()
+  if (!isUtf8(bytes)) throw usageError(command, 'the secret on stdin is not UTF-8 text (encode binary data first, e.g. with base64)')
+  return bytes.toString('utf8')
 }
 
 /** A terminal to prompt on: stdin if it is one, else /dev/tty (POSIX). */
@@ -82,4 +92,4 @@ async function passphrase(command, values, stdinFree) {
   return undefined
 }
 
-module.exports = { readStdin, dropOneNewline, hiddenPrompt, passphrase }
+module.exports = { readStdin, secretFromStdin, hiddenPrompt, passphrase }

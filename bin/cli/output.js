@@ -15,6 +15,15 @@ function print(line) {
   process.stdout.write(line + '\n')
 }
 
+/**
+ * A secret's value exactly as it was shared, so `ots get > file` gives back the bytes that
+ * `ots share < file` read. Only a terminal gets a final newline the value lacks, so the shell
+ * prompt does not run on after it.
+ */
+function printSecret(value) {
+  process.stdout.write(process.stdout.isTTY && !value.endsWith('\n') ? value + '\n' : value)
+}
+
 function printJson(value) {
   print(JSON.stringify(value, null, 2))
 }
@@ -35,4 +44,4 @@ function reportError(err) {
   process.stderr.write(text)
 }
 
-module.exports = { endQuietlyOnClosedPipe, print, printJson, errorLine, reportError }
+module.exports = { endQuietlyOnClosedPipe, print, printSecret, printJson, errorLine, reportError }

@@ -31,8 +31,8 @@ const USAGE = {
 Shares a secret and prints its link (line 1 of stdout). The receipt (metadata) key, for
 'ots meta' and 'ots burn', goes to stderr. With --json the full answer goes to stdout.
 
-The secret is read from stdin when stdin is a pipe or file (one trailing newline is dropped),
-or with a hidden prompt when stdin is a terminal. It is taken from the command line only with
+The secret is read from stdin when stdin is a pipe or file, every byte of it (a final newline
+too: use printf %s or echo -n to leave it out), or with a hidden prompt when stdin is a terminal. It is taken from the command line only with
 --secret-from-argv (or --force), because argv ends up in shell history and process lists.
 
 Options:
@@ -60,7 +60,8 @@ ${CONNECTION_HELP}`,
 
   get: `Usage: ots get [<secret link or key> | -] [options]
 
-Reveals a secret (it is gone afterwards) and prints only its value plus a newline, so it pipes:
+Reveals a secret (it is gone afterwards) and prints only its value, byte for byte, so it pipes
+(a newline is added only on a terminal, and only if the value lacks one):
   ots get < link.txt > secret.txt
 
 Without an argument (or with -) the link is read from stdin (first line), or from a hidden
