@@ -4,7 +4,8 @@
 // (npm/<platform>/ plus the built binary, staged outside the repo tree), then both are installed
 // with one `npm install` into an empty temp project, then use the installed package from
 // ESM, CJS, the `ots` bin and strict TypeScript (moduleResolution node16 and bundler), with
-// nothing from the repo but the TypeScript compiler and @types/node.
+// nothing from the repo but the TypeScript compiler and @types/node. Both tarballs also go through
+// arethetypeswrong and publint --strict (devDependencies), which must find nothing.
 //
 // The main package finds its binary the way it will after `napi prepublish`: its package.json
 // has `optionalDependencies: { "onetimesecret-api-<platform>": "<version>" }` and binding.js
@@ -12,9 +13,10 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs'
+import { once } from 'node:events'
 import { tmpdir } from 'node:os'
-import { join, dirname } from 'node:path'
+import { basename, join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ESM, CJS, EXPECTED, WORKER } from './helpers/runtime-programs.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
@@ -85,6 +87,7 @@ const missing = !existsSync(join(ROOT, BINARY))
 let tmp
 let app
 let packedFiles
+let tarballs
 const timings = {}
 
 function timed(name, fn) {
@@ -113,7 +116,7 @@ before(async () => {
   assert.ok(printed, `pack:local prints the install command:\n${packed.stdout}`)
   const files = printed.trim().split(/\s+/).slice(2)
   assert.deepEqual(files.map((f) => f.split('/').pop()), [`${pkg.name}-${pkg.version}.tgz`, `${PLATFORM_PKG}-${pkg.version}.tgz`])
-  const tarballs = files.map((file) => ({ file, size: statSync(file).size }))
+  tarballs = files.map((file) => ({ file, size: statSync(file).size }))
   timings.mainTarballBytes = tarballs[0].size
   timings.platformTarballBytes = tarballs[1].size
 
@@ -172,6 +175,83 @@ test('the platform package is installed as the main package\'s dependency, and h
   const ls = npm(['ls', '--all', '--json', '--offline'], app)
   const tree = JSON.parse(ls.stdout)
   assert.equal(tree.problems, undefined, `npm ls reports problems: ${ls.stdout}`)
+})
+
+// The TypeScript ecosystem's own checkers, on the tarballs a release publishes: arethetypeswrong
+// (`attw`, default strict profile: every entry point's types under node10, node16 from CJS and from
+// ESM, and bundler) and publint in strict mode. Any problem or suggestion fails, so a new entry
+// point or export that types or resolves wrongly cannot land.
+const ATTW = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js')
+
+async function attw(tarball) {
+  // Into a file, not a pipe: attw exits with process.exit, which can cut a long report written to
+  // a pipe (writes to a file are synchronous).
+  const out = `${tarball}.attw.json`
+  const fd = openSync(out, 'w')
+  try {
+    const child = spawn(process.execPath, [ATTW, tarball, '--format', 'json'], { cwd: tmp, env: childEnv, stdio: ['ignore', fd, 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    const [status] = await once(child, 'close')
+    return { status, report: JSON.parse(readFileSync(out, 'utf8')), stderr }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+async function publint(tarball) {
+  const { publint: lint } = await import('publint')
+  const { formatMessage } = await import('publint/utils')
+  const bytes = readFileSync(tarball)
+  const { messages, pkg: linted } = await lint({ pack: { tarball: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }, strict: true })
+  return messages.map((m) => `${m.type}: ${formatMessage(m, linted, { color: false })}`)
+}
+
+test('arethetypeswrong: every entry point of the main package types right in all four resolution modes', async () => {
+  const { status, report, stderr } = await attw(tarballs[0].file)
+  assert.deepEqual(report.problems, {}, JSON.stringify(report.problems, null, 2))
+  assert.equal(status, 0, stderr)
+  const entries = Object.keys(report.analysis.entrypoints).sort()
+  assert.deepEqual(entries, Object.keys(pkg.exports).sort(), 'attw checked every entry of "exports"')
+})
+
+test('arethetypeswrong: the platform package holds no types and nothing attw objects to', async () => {
+  const { status, report, stderr } = await attw(tarballs[1].file)
+  assert.equal(status, 0, stderr)
+  assert.equal(report.analysis.types, false)
+  assert.deepEqual(report.problems ?? {}, {})
+})
+
+test('publint --strict: no error, warning or suggestion for the main package or the platform package', async () => {
+  for (const { file } of tarballs) assert.deepEqual(await publint(file), [], file)
+})
+
+test('every platform package declares the module type the main package does', () => {
+  assert.equal(pkg.type, 'commonjs')
+  for (const dir of readdirSync(join(ROOT, 'npm'))) {
+    assert.equal(JSON.parse(readFileSync(join(ROOT, 'npm', dir, 'package.json'), 'utf8')).type, pkg.type, `npm/${dir}/package.json`)
+  }
+})
+
+test('the checkers have teeth: the 3.0.0 package.json (no "type", CJS typings for ./testing) fails both', async () => {
+  const dir = join(tmp, 'broken')
+  mkdirSync(dir)
+  ok(run('tar', ['xzf', tarballs[0].file, '-C', dir], dir), 'tar x')
+  const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8'))
+  delete manifest.type
+  manifest.exports['./testing'] = { types: './testing.d.ts', import: './testing.mjs', require: './testing.js' }
+  writeFileSync(join(dir, 'package', 'package.json'), JSON.stringify(manifest, null, 2))
+  const broken = join(dir, 'broken.tgz')
+  ok(run('tar', ['czf', broken, 'package'], dir), 'tar c')
+  const { status, report } = await attw(broken)
+  assert.equal(status, 1)
+  assert.deepEqual(
+    Object.values(report.problems).flat().map((p) => [p.kind, basename(p.typesFileName), basename(p.implementationFileName)]),
+    [['FalseCJS', 'testing.d.ts', 'testing.mjs']],
+  )
+  assert.deepEqual(await publint(broken), [
+    'suggestion: The package does not specify the "type" field. Node.js may attempt to detect the package type causing a small performance hit. Consider adding "type": "commonjs".',
+  ])
 })
 
 const USE = `
