@@ -541,6 +541,17 @@ describe('prompts on a terminal (util-linux script gives the command a pseudo-te
     assert.doesNotMatch(r.output, new RegExp(shared.secret_key), 'the key typed at the prompt is not echoed')
   })
 
+  test('a secret typed at the prompt ends at Enter; get on a terminal adds a newline only when the value lacks one', async () => {
+    const typed = await otsOnTerminal(['share', '--json'], 'Secret: ', 'typed secret\r')
+    assert.equal(typed.code, 0, typed.output)
+    const link = typed.output.match(/"share_link": "([^"]+)"/)[1]
+    assert.equal((await ots(['get', link])).stdout, 'typed secret', 'Enter is not part of the secret')
+    const piped = JSON.parse((await ots(['share', '--json'], { env, input: 'ends with a newline\n' })).stdout)
+    const shown = await otsOnTerminal(['get'], 'Secret link or key: ', `${piped.share_link}\r`)
+    assert.equal(shown.code, 0, shown.output)
+    assert.match(shown.output, /Secret link or key: \nends with a newline\n$/, 'one newline, the value\'s own')
+  })
+
   test('Ctrl-C at the prompt exits 130 with a sentence, and sends nothing', async () => {
     const before = server.requestCount()
     const r = await otsOnTerminal(['share'], 'Secret: ', '\x03')
