@@ -71,6 +71,7 @@ export interface ClientOptions {
   proxy?: string
   shareDomain?: string
   maxResponseBytes?: number
+  raw?: boolean
 }
 
 /** The options of `share` and `generate` (`length` and `characterSets` are generate's). */

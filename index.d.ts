@@ -40,6 +40,8 @@ export interface ApiOptions {
   shareDomain?: string
   /** Added in 3.0: answers larger than this many bytes are refused. Default 32 MiB. */
   maxResponseBytes?: number
+  /** Added in 3.0: API v2 answers also carry the server's whole answer as `raw`. Default false. */
+  raw?: boolean
 }
 
 /** Added in 3.0: options every call takes as its last argument. */
@@ -100,7 +102,7 @@ export interface ApiReceiptFields {
   updated: number
   created: number
   recipient: string[]
-  /** Every other field the server sent. With API v2: `raw` (the server's answer) and `raw_state`. */
+  /** Every other field the server sent. With API v2: `raw_state`, and `raw` (the server's answer) with the `raw` option. */
   [field: string]: unknown
 }
 
@@ -162,7 +164,8 @@ export interface ApiResponseSecretStatus {
   raw_state: string
   passphrase_required?: boolean
   secret_ttl?: number
-  raw: unknown
+  /** The server's answer, with the client's `raw` option. */
+  raw?: unknown
 }
 
 /** Added in 3.0: `serverInfo()`. */

@@ -75,7 +75,8 @@ for (const [generation, apiVersion] of COMBOS) {
     let client
     before(async () => {
       srv = await startServer({ generation })
-      client = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion })
+      // `raw: true`: the assertions below also read the server's own answer.
+      client = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion, raw: true })
     })
     after(() => srv.close())
 
@@ -87,10 +88,10 @@ for (const [generation, apiVersion] of COMBOS) {
       assert.equal(s.state, 'new')
       assert.equal(s.custid, srv.username)
       assert.equal(s.passphrase_required, true)
-      if (generation !== 'v0.12') assert.equal(s.ttl, 3600, 'ttl is the requested TTL from v0.17 (§3.4.2)')
+      if (generation !== 'v0.12') assert.equal(s.ttl, 3600, 'ttl is the requested TTL from v0.17')
       if (apiVersion === 'v2') {
         assert.equal(typeof s.raw, 'object', 'v2 answers carry the server\'s answer as `raw`')
-        assert.equal(typeof s.raw.record, 'object', 'raw is the v2 envelope {record, details} (§4.4)')
+        assert.equal(typeof s.raw.record, 'object', 'raw is the v2 envelope {record, details}')
         assert.equal(s.raw_state, 'new')
       } else {
         assert.equal(s.raw, undefined, 'v1 answers keep the 2.1.1 shape')
@@ -288,7 +289,7 @@ for (const [generation, version] of [
     let client
     before(async () => {
       srv = await startServer({ generation })
-      client = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion: 'v2' })
+      client = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion: 'v2', raw: true })
     })
     after(() => srv.close())
 
@@ -492,7 +493,7 @@ describe('v2 error statuses and state mapping (own node:http servers, §4.5, §3
   ]) {
     test(`receipt state "${raw}" -> "${mapped}", raw_state "${raw}" kept (§3.8 V1_STATE_MAP)`, async () => {
       const x = await serve(fixedAnswer(200, 'application/json', receiptWith(raw)))
-      const m = await v2(x.url).retrieveMetadata('r'.repeat(62))
+      const m = await v2(x.url, { raw: true }).retrieveMetadata('r'.repeat(62))
       assert.equal(m.state, mapped)
       assert.equal(m.raw_state, raw)
       assert.equal(m.raw.record.state, raw, 'raw holds the server answer untouched')
@@ -549,4 +550,25 @@ describe('regions (§6): no request is made', () => {
       message: /"v1" or "v2"/,
     })
   })
+})
+
+test('API v2 answers carry the server\'s answer as `raw` only with the raw option', async () => {
+  const srv = await startServer({ generation: 'v0.26' })
+  try {
+    const plain = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion: 'v2' })
+    const s = await plain.share('no raw here', { ttl: 600 })
+    assert.equal(s.raw, undefined)
+    assert.equal(s.raw_state, 'new', 'the normalised fields stay')
+    const r = await plain.retrieveSecret(s.secret_key)
+    assert.deepEqual(Object.keys(r).sort(), ['secret_key', 'value'])
+    const withRaw = new OneTimeSecretApi(srv.username, srv.apiKey, { url: srv.url, apiVersion: 'v2', raw: true })
+    const t = await withRaw.share('raw here', { ttl: 600 })
+    assert.equal(typeof t.raw.record, 'object')
+    const u = await withRaw.retrieveSecret(t.secret_key)
+    assert.equal(u.value, 'raw here')
+    assert.equal(JSON.stringify(u).split('raw here').length - 1, 1, 'the secret is held once, not repeated in raw')
+    assert.throws(() => new OneTimeSecretApi('u', 'k', { raw: 'yes' }), /^InputError: raw: expected a boolean, got string/)
+  } finally {
+    await srv.close()
+  }
 })

@@ -101,7 +101,7 @@ test('invalid input rejects with InputError and sends nothing', async () => {
 })
 
 test('constructor: hostile credentials and every option with every hostile value: a client or InputError', () => {
-  const names = ['url', 'apiVersion', 'region', 'timeout', 'connectTimeout', 'retries', 'retryDelay', 'maxRetryDelay', 'ca', 'proxy', 'shareDomain', 'maxResponseBytes']
+  const names = ['url', 'apiVersion', 'region', 'timeout', 'connectTimeout', 'retries', 'retryDelay', 'maxRetryDelay', 'ca', 'proxy', 'shareDomain', 'maxResponseBytes', 'raw']
   const problems = []
   const attempt = (what, f) => {
     try {

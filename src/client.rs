@@ -98,6 +98,7 @@ fn config(credentials: Option<Credentials>, o: Option<ClientOptions>) -> Res<Cli
   cfg.ca_pem = o.ca.map(String::into_bytes);
   cfg.proxy = o.proxy;
   cfg.share_domain = o.share_domain;
+  cfg.include_raw = o.raw.unwrap_or(false);
   if let Some(n) = o.max_response_bytes {
     cfg.max_response_bytes = n as usize;
   }

@@ -515,6 +515,7 @@ pub struct ClientOptions {
   pub share_domain: Option<String>,
   #[napi(ts_type = "number")]
   pub max_response_bytes: Option<u64>,
+  pub raw: Option<bool>,
 }
 
 from_js!(ClientOptions, |v| {
@@ -532,6 +533,7 @@ from_js!(ClientOptions, |v| {
     proxy: b.string("proxy")?,
     share_domain: b.string("shareDomain")?,
     max_response_bytes: b.integer("maxResponseBytes", &BYTES)?,
+    raw: b.boolean("raw")?,
   })
 });
 

@@ -21,6 +21,7 @@ pub struct Client {
   version: ApiVersion,
   share_domain: Option<String>,
   username: Option<String>,
+  include_raw: bool,
 }
 
 impl Client {
@@ -32,6 +33,7 @@ impl Client {
       version: config.api_version,
       share_domain: config.share_domain,
       username,
+      include_raw: config.include_raw,
     })
   }
 
@@ -51,6 +53,7 @@ impl Client {
     Context {
       base_url: self.transport.base_url(),
       username: self.username.as_deref(),
+      include_raw: self.include_raw,
     }
   }
 

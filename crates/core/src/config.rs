@@ -130,6 +130,9 @@ pub struct ClientConfig {
   /// `share_domain` sent with share and generate.
   pub share_domain: Option<String>,
   pub max_response_bytes: usize,
+  /// API v2 answers also carry the server's whole answer as `raw`. Off by default: the normalised
+  /// fields are the contract, and a copy of the answer is one more place the data lives.
+  pub include_raw: bool,
   pub user_agent: String,
 }
 
@@ -146,6 +149,7 @@ impl Default for ClientConfig {
       proxy: None,
       share_domain: None,
       max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+      include_raw: false,
       user_agent: concat!(
         "onetimesecret-api/",
         env!("CARGO_PKG_VERSION"),

@@ -155,10 +155,12 @@ fn contexts() -> [Context<'static>; 2] {
     Context {
       base_url: "http://127.0.0.1:1",
       username: Some("tester@example.com"),
+      include_raw: true,
     },
     Context {
       base_url: "https://onetimesecret.com",
       username: None,
+      include_raw: false,
     },
   ]
 }

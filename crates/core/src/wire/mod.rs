@@ -284,6 +284,8 @@ pub struct Context<'a> {
   pub base_url: &'a str,
   /// The account's username, to fill `custid` where v2 reports an owner id instead (v0.24+).
   pub username: Option<&'a str>,
+  /// Keep the server's v2 answer as `raw` in the result (the client's `raw` option).
+  pub include_raw: bool,
 }
 
 /// `share_link` = `<url>/secret/<secret_key>`, inserted first as 2.1.1 did (`{share_link, ...response}`).
@@ -397,6 +399,7 @@ mod tests {
     let ctx = Context {
       base_url: "https://ots.example",
       username: None,
+      include_raw: false,
     };
     let rec = json!({"custid":"a","secret_key":"abc","ttl":1})
       .as_object()

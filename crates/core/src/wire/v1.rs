@@ -285,6 +285,7 @@ mod tests {
   const CTX: Context<'static> = Context {
     base_url: "http://h",
     username: None,
+    include_raw: false,
   };
 
   #[test]

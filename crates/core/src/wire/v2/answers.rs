@@ -1,6 +1,6 @@
 //! API v2 answers as results: each envelope normalised to the v1 field names.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::errors::{error, message_of};
 use super::receipt::normalise_receipt;
@@ -102,7 +102,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
           .cloned()
           .unwrap_or(Value::Null),
       );
-      out.insert("raw".into(), raw);
+      keep_raw(ctx, &mut out, raw);
       Value::Object(out)
     }
     Op::Burn => {
@@ -121,7 +121,11 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
         .unwrap_or(Value::Null);
       let mut state = state;
       state.insert("state".into(), Value::from("burned"));
-      json!({ "state": Value::Object(state), "secret_shortkey": shortkey, "raw": raw })
+      let mut out = Map::new();
+      out.insert("state".into(), Value::Object(state));
+      out.insert("secret_shortkey".into(), shortkey);
+      keep_raw(ctx, &mut out, raw);
+      Value::Object(out)
     }
     Op::RecentMetadata => {
       let records = raw
@@ -158,7 +162,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
         coerce_number(&mut v);
         out.insert("secret_ttl".into(), v);
       }
-      out.insert("raw".into(), raw);
+      keep_raw(ctx, &mut out, raw);
       Value::Object(out)
     }
   };
@@ -181,8 +185,18 @@ fn take_secret(raw: &mut Value, path: &[&str]) -> Option<Value> {
 }
 
 fn finish(ctx: &Context<'_>, mut out: Map<String, Value>, raw: Value) -> Value {
-  out.insert("raw".into(), raw);
+  keep_raw(ctx, &mut out, raw);
   Value::Object(with_share_link(ctx, out))
+}
+
+/// The server's answer goes into the result as `raw` only when the client asked for it (the `raw`
+/// option); otherwise it is wiped here, so the result is the one copy of what the server sent.
+fn keep_raw(ctx: &Context<'_>, out: &mut Map<String, Value>, mut raw: Value) {
+  if ctx.include_raw {
+    out.insert("raw".into(), raw);
+  } else {
+    crate::wire::wipe(&mut raw);
+  }
 }
 
 /// `["0","22","11"]` -> `"0.22.11"`.

@@ -20,6 +20,7 @@ fn resp(status: u16, body: &str) -> RawResponse {
 const CTX: Context<'static> = Context {
   base_url: "http://h",
   username: Some("tester@example.com"),
+  include_raw: true,
 };
 
 #[test]
@@ -246,4 +247,23 @@ fn receipt_fields_are_read_leniently() {
   assert_eq!(v["recipient"], json!(["a***@e***.com"]));
   assert_eq!(v["share_domain"], "");
   assert!(v.get("passphrase_required").is_none());
+}
+
+#[test]
+fn raw_only_when_asked_for() {
+  let quiet = Context {
+    include_raw: false,
+    ..CTX
+  };
+  let body = r#"{"record":{"key":"czkf","state":"revealed","secret_value":"v2 secret"},"details":{"show_secret":true}}"#;
+  let v = parse(Op::RetrieveSecret, &quiet, &resp(200, body)).unwrap();
+  assert_eq!(v["value"], "v2 secret");
+  assert!(v.get("raw").is_none(), "{v}");
+  let body =
+    r#"{"record":{"key":"k","state":"burned","custid":"c","secret_shortid":"s"},"details":{}}"#;
+  let v = parse(Op::Burn, &quiet, &resp(200, body)).unwrap();
+  assert_eq!(v["state"]["state"], "burned");
+  assert!(v.get("raw").is_none(), "{v}");
+  let v = parse(Op::Burn, &CTX, &resp(200, body)).unwrap();
+  assert!(v["raw"]["record"].is_object(), "{v}");
 }
