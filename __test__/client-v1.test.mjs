@@ -155,7 +155,7 @@ describe('input errors reject and never throw; nothing is sent (§3.3, §2 "Keys
     [{ connectTimeout: true }, 'connectTimeout: expected a number of milliseconds > 0, got boolean'],
     [{ retries: 1.5 }, 'retries: expected an integer from 0 to 10, got 1.5'],
     [{ retries: '2' }, 'retries: expected an integer from 0 to 10, got string'],
-    [{ retries: 11 }, 'retries: expected an integer from 0 to 10 (at most 10), got 11'],
+    [{ retries: 11 }, 'retries: expected an integer from 0 to 10, got 11'],
     [{ retryDelay: -1 }, 'retryDelay: expected a number of milliseconds >= 0, got -1'],
     [{ maxRetryDelay: {} }, 'maxRetryDelay: expected a number of milliseconds >= 0, got object'],
     [{ maxResponseBytes: 0.5 }, 'maxResponseBytes: expected an integer number of bytes > 0, got 0.5'],

@@ -29,14 +29,14 @@ const PORT = 'expected a whole number from 0 (any free port) to 65535'
 
 test('startServer: bad options reject with InputError naming the option', async () => {
   await rejectsInput(startServer({ generation: 'v9' }), `generation: ${GENERATIONS}, got "v9"`)
-  await rejectsInput(startServer({ generation: 22 }), `generation: ${GENERATIONS}, got 22`)
+  await rejectsInput(startServer({ generation: 22 }), `generation: ${GENERATIONS}, got number`)
   await rejectsInput(startServer({ port: -1 }), `port: ${PORT}, got -1`)
   await rejectsInput(startServer({ port: 1.5 }), `port: ${PORT}, got 1.5`)
-  await rejectsInput(startServer({ port: '8080' }), `port: ${PORT}, got "8080"`)
+  await rejectsInput(startServer({ port: '8080' }), `port: ${PORT}, got string`)
   await rejectsInput(startServer({ port: 70000 }), `port: ${PORT}, got 70000`)
-  await rejectsInput(startServer('x'), 'options: expected an object, got "x"')
+  await rejectsInput(startServer('x'), 'options: expected an object, got string')
   await rejectsInput(startServer([]), 'options: expected an object, got array')
-  await rejectsInput(startServer({ username: 5 }), 'username: expected a string, got 5')
+  await rejectsInput(startServer({ username: 5 }), 'username: expected a string, got number')
   await rejectsInput(startServer({ apiKey: {} }), 'apiKey: expected a string, got object')
   await rejectsInput(startServer({ generaton: 'v0.22' }),
     'options: unknown option "generaton" (expected generation, port, username, apiKey)')
@@ -76,9 +76,9 @@ test('server methods: bad arguments throw InputError naming the argument', async
   const srv = await startServer()
   try {
     throwsInput(() => srv.advanceClock(-1), 'seconds: expected a whole number of seconds >= 0, got -1')
-    throwsInput(() => srv.advanceClock('60'), 'seconds: expected a whole number of seconds >= 0, got "60"')
+    throwsInput(() => srv.advanceClock('60'), 'seconds: expected a whole number of seconds >= 0, got string')
     throwsInput(() => srv.setRateLimit(1.5), 'limit: expected a whole number of requests >= 0, or null, got 1.5')
-    throwsInput(() => srv.addAccount(5), 'email: expected a string, got 5')
+    throwsInput(() => srv.addAccount(5), 'email: expected a string, got number')
     for (const [fault, start] of [
       [{ kind: 'nope' }, 'fault.kind: expected one of "delayHeaders", '],
       [{ route: 'GET /x' }, 'fault.kind: expected one of "delayHeaders", '],

@@ -103,6 +103,33 @@ pub fn js_number(n: f64) -> String {
   }
 }
 
+/// A string given where no secret can be, for a message: quoted when short, else described.
+pub fn shown(s: &str) -> String {
+  match s.chars().count() {
+    n if n <= 20 && !s.chars().any(char::is_whitespace) => format!("{s:?}"),
+    n => format!("a string of {n} characters"),
+  }
+}
+
+/// A positional number argument (`seconds`, `limit`) checked against `range`.
+pub fn number_arg(v: Unknown<'_>, label: &str, range: &Range) -> Res<f64> {
+  let t = type_name(&v)?;
+  if t != "number" {
+    return Err(invalid(label, range.expected, t).into());
+  }
+  let n = f64::from_unknown(v)?;
+  range.check(label, n)?;
+  Ok(n)
+}
+
+/// A positional string argument (`email`).
+pub fn string_arg(v: Unknown<'_>, label: &str) -> Res<String> {
+  match type_name(&v)? {
+    "string" => Ok(String::from_unknown(v)?),
+    t => Err(invalid(label, "a string", t).into()),
+  }
+}
+
 fn is_nullish(v: &Unknown<'_>) -> napi::Result<bool> {
   Ok(matches!(
     v.get_type()?,
@@ -167,6 +194,45 @@ impl<'a> Bag<'a> {
   /// A string that may be a secret (a passphrase): wiped when dropped, never quoted.
   pub fn secret(&self, field: &str) -> Res<Option<Zeroizing<String>>> {
     Ok(self.string(field)?.map(Zeroizing::new))
+  }
+
+  /// Refuses a field not in `known` (where a misspelt option would silently mean the default).
+  pub fn only(&self, known: &[&str]) -> Res<()> {
+    let Some(obj) = &self.obj else {
+      return Ok(());
+    };
+    match Object::keys(obj)?
+      .into_iter()
+      .find(|k| !known.contains(&k.as_str()))
+    {
+      None => Ok(()),
+      Some(k) => Err(
+        Error::input(format!(
+          "{}: unknown option {} (expected {})",
+          self.name,
+          shown(&k),
+          known.join(", ")
+        ))
+        .into(),
+      ),
+    }
+  }
+
+  /// One of `names`.
+  pub fn choice(&self, field: &str, names: &[&str]) -> Res<Option<String>> {
+    let Some((v, t)) = self.get(field)? else {
+      return Ok(None);
+    };
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    let expected = format!("one of {}", quoted.join(", "));
+    let got = match t {
+      "string" => String::from_unknown(v)?,
+      t => return Err(invalid(&self.label(field), &expected, t).into()),
+    };
+    if names.contains(&got.as_str()) {
+      return Ok(Some(got));
+    }
+    Err(invalid(&self.label(field), &expected, &shown(&got)).into())
   }
 
   pub fn boolean(&self, field: &str) -> Res<Option<bool>> {
@@ -236,7 +302,12 @@ impl Range {
       return Err(invalid(label, self.expected, &js_number(n)));
     }
     if n > self.max {
-      let expected = format!("{} (at most {})", self.expected, js_number(self.max));
+      // A range whose wording already names its ceiling ("from 0 to 10") is not told it twice.
+      let max = js_number(self.max);
+      let expected = match self.expected.ends_with(&max) {
+        true => self.expected.to_owned(),
+        false => format!("{} (at most {max})", self.expected),
+      };
       return Err(invalid(label, &expected, &js_number(n)));
     }
     Ok(())
@@ -538,53 +609,4 @@ from_js!(ClientOptions, |v| {
 });
 
 #[cfg(test)]
-mod tests {
-  use super::*;
-
-  fn message(range: &Range, n: f64) -> Option<String> {
-    range.check("x", n).err().map(|e| e.message)
-  }
-
-  #[test]
-  fn numbers_read_as_js_prints_them() {
-    assert_eq!(js_number(0.0), "0");
-    assert_eq!(js_number(-5.0), "-5");
-    assert_eq!(js_number(1.5), "1.5");
-    assert_eq!(js_number(f64::NAN), "NaN");
-    assert_eq!(js_number(f64::NEG_INFINITY), "-Infinity");
-    assert_eq!(js_number(2_147_483_647.0), "2147483647");
-  }
-
-  #[test]
-  fn ranges_refuse_what_they_do_not_take_and_say_what_they_got() {
-    assert_eq!(message(&TIMEOUT, 1.0), None);
-    assert_eq!(message(&TIMEOUT, 0.5), None);
-    assert_eq!(
-      message(&TIMEOUT, 0.0).unwrap(),
-      "x: expected a number of milliseconds > 0, got 0"
-    );
-    assert_eq!(
-      message(&TIMEOUT, f64::NAN).unwrap(),
-      "x: expected a number of milliseconds > 0, got NaN"
-    );
-    assert_eq!(
-      message(&TIMEOUT, 3e9).unwrap(),
-      "x: expected a number of milliseconds > 0 (at most 2147483647), got 3000000000"
-    );
-    assert_eq!(message(&DELAY, 0.0), None);
-    assert_eq!(message(&RETRIES, 10.0), None);
-    assert_eq!(
-      message(&RETRIES, 1.5).unwrap(),
-      "x: expected an integer from 0 to 10, got 1.5"
-    );
-    assert_eq!(
-      message(&TTL, 0.0).unwrap(),
-      "x: expected an integer number of seconds > 0, got 0"
-    );
-    assert_eq!(message(&LENGTH, 1.0), None);
-    assert_eq!(
-      message(&BYTES, -1.0).unwrap(),
-      "x: expected an integer number of bytes > 0, got -1"
-    );
-  }
-}
+mod tests;

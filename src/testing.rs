@@ -5,151 +5,63 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{JsObjectValue, Object, PromiseRaw, Unknown};
-use napi::{Env, JsValue, ValueType};
+use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::Env;
 use napi_derive::napi;
 use ots_core::Error;
 use ots_server::{Fault, FaultKind, Generation, Server, ServerOptions};
 use serde_json::Value;
 
-use crate::errors;
-
-/// A bad argument: the message of its `InputError`, or a JS exception already pending.
-enum Bad {
-  Input(String),
-  Js(napi::Error),
-}
-
-impl From<napi::Error> for Bad {
-  fn from(e: napi::Error) -> Self {
-    Bad::Js(e)
-  }
-}
-
-type Res<T> = std::result::Result<T, Bad>;
-
-fn fail(env: &Env, bad: Bad) -> napi::Error {
-  match bad {
-    Bad::Input(msg) => errors::to_js(env, Error::input(msg)),
-    Bad::Js(e) => e,
-  }
-}
-
-/// What was given, for a message: a number or a short string as it is, anything else by type.
-/// (Test-server options hold no secrets; long strings are still not echoed whole.)
-fn given(v: &Unknown<'_>) -> Res<String> {
-  let t = v.get_type()?;
-  Ok(match t {
-    ValueType::Number => {
-      let n = unsafe { v.cast::<f64>() }?;
-      if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-      } else {
-        format!("{n}")
-      }
-    }
-    ValueType::String => {
-      let s = unsafe { v.cast::<String>() }?;
-      if s.chars().count() <= 20 {
-        format!("{s:?}")
-      } else {
-        format!("a string of {} characters", s.chars().count())
-      }
-    }
-    ValueType::Object if v.is_array()? => "array".into(),
-    // `string`, `object`, `bigint`, `function`, …
-    t => format!("{t:?}").to_lowercase(),
-  })
-}
-
-fn bad<T>(name: &str, expected: &str, v: &Unknown<'_>) -> Res<T> {
-  Err(Bad::Input(format!(
-    "{name}: expected {expected}, got {}",
-    given(v)?
-  )))
-}
-
-fn is_nullish(v: &Unknown<'_>) -> Res<bool> {
-  Ok(matches!(
-    v.get_type()?,
-    ValueType::Undefined | ValueType::Null
-  ))
-}
-
-/// A plain object (or nothing).
-fn object<'a>(v: &Unknown<'a>, name: &str) -> Res<Option<Object<'a>>> {
-  if is_nullish(v)? {
-    return Ok(None);
-  }
-  if v.get_type()? == ValueType::Object && !v.is_array()? {
-    return Ok(Some(unsafe { v.cast::<Object>() }?));
-  }
-  bad(name, "an object", v)
-}
-
-fn string(v: &Unknown<'_>, name: &str) -> Res<String> {
-  if v.get_type()? == ValueType::String {
-    return Ok(unsafe { v.cast::<String>() }?);
-  }
-  bad(name, "a string", v)
-}
-
-/// A whole number in `min..=max`.
-fn whole(v: &Unknown<'_>, name: &str, min: f64, max: f64, expected: &str) -> Res<f64> {
-  if v.get_type()? == ValueType::Number {
-    let n = unsafe { v.cast::<f64>() }?;
-    if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) {
-      return Ok(n);
-    }
-  }
-  bad(name, expected, v)
-}
+use crate::options::{number_arg, string_arg, thrown, type_name, Bad, Bag, Range, Res};
 
 const OPTION_NAMES: [&str; 4] = ["generation", "port", "username", "apiKey"];
 
-fn server_options(v: &Unknown<'_>) -> Res<ServerOptions> {
+const PORT: Range = Range {
+  min: 0.0,
+  min_inclusive: true,
+  max: 65535.0,
+  whole: true,
+  expected: "a whole number from 0 (any free port) to 65535",
+};
+const SECONDS: Range = Range {
+  min: 0.0,
+  min_inclusive: true,
+  max: 9.0e15,
+  whole: true,
+  expected: "a whole number of seconds >= 0",
+};
+const LIMIT: Range = Range {
+  min: 0.0,
+  min_inclusive: true,
+  max: u32::MAX as f64,
+  whole: true,
+  expected: "a whole number of requests >= 0, or null",
+};
+
+/// The server's options, read with the client's option readers (one rule set, one wording).
+fn server_options(v: Unknown<'_>) -> Res<ServerOptions> {
   let mut options = ServerOptions::default();
-  let Some(o) = object(v, "options")? else {
-    return Ok(options);
-  };
-  for key in Object::keys(&o)? {
-    if !OPTION_NAMES.contains(&key.as_str()) {
-      return Err(Bad::Input(format!(
-        "options: unknown option {key:?} (expected {})",
-        OPTION_NAMES.join(", ")
-      )));
-    }
+  let b = Bag::new(v, "options")?;
+  b.only(&OPTION_NAMES)?;
+  let names: Vec<&str> = Generation::ALL.iter().map(|g| g.name()).collect();
+  if let Some(name) = b.choice("generation", &names)? {
+    // `choice` only returns one of the names.
+    options.generation = Generation::from_name(&name).unwrap_or_default();
   }
-  let field = |name: &str| -> Res<Option<Unknown<'_>>> {
-    let v: Unknown = o.get_named_property(name)?;
-    Ok(if is_nullish(&v)? { None } else { Some(v) })
-  };
-  if let Some(v) = field("generation")? {
-    let names: Vec<String> = Generation::ALL
-      .iter()
-      .map(|g| format!("{:?}", g.name()))
-      .collect();
-    let expected = format!("one of {}", names.join(", "));
-    let name = match v.get_type()? {
-      ValueType::String => unsafe { v.cast::<String>() }?,
-      _ => return bad("generation", &expected, &v),
-    };
-    options.generation = match Generation::from_name(&name) {
-      Some(g) => g,
-      None => return bad("generation", &expected, &v),
-    };
+  if let Some(port) = b.integer("port", &PORT)? {
+    options.port = port as u16;
   }
-  if let Some(v) = field("port")? {
-    let expected = "a whole number from 0 (any free port) to 65535";
-    options.port = whole(&v, "port", 0.0, 65535.0, expected)? as u16;
+  if let Some(u) = b.string("username")? {
+    options.username = u;
   }
-  if let Some(v) = field("username")? {
-    options.username = string(&v, "username")?;
-  }
-  if let Some(v) = field("apiKey")? {
-    options.api_key = string(&v, "apiKey")?;
+  if let Some(k) = b.string("apiKey")? {
+    options.api_key = k;
   }
   Ok(options)
+}
+
+fn is_nullish(v: &Unknown<'_>) -> Res<bool> {
+  Ok(matches!(type_name(v)?, "undefined" | "null"))
 }
 
 #[napi]
@@ -167,7 +79,7 @@ pub fn start_server<'env>(
   env: &'env Env,
   options: Unknown,
 ) -> napi::Result<PromiseRaw<'env, EmbeddedServer>> {
-  let options = server_options(&options).map_err(|b| fail(env, b))?;
+  let options = server_options(options).map_err(|b| thrown(env, b))?;
   let port = options.port;
   env.spawn_future_with_callback(
     async move { Ok(Server::start(options).await.map_err(|e| e.to_string())) },
@@ -175,11 +87,11 @@ pub fn start_server<'env>(
       Ok(server) => Ok(EmbeddedServer {
         inner: Arc::new(server),
       }),
-      Err(reason) => Err(fail(
+      Err(reason) => Err(thrown(
         env,
-        Bad::Input(format!(
+        Bad::Input(Error::input(format!(
           "port: could not listen on 127.0.0.1:{port} ({reason})"
-        )),
+        ))),
       )),
     },
   )
@@ -216,22 +128,21 @@ impl EmbeddedServer {
   #[napi(ts_args_type = "email: string, token?: string | null")]
   pub fn add_account(&self, env: Env, email: Unknown, token: Unknown) -> napi::Result<String> {
     let checked = || -> Res<(String, Option<String>)> {
-      let email = string(&email, "email")?;
+      let email = string_arg(email, "email")?;
       let token = if is_nullish(&token)? {
         None
       } else {
-        Some(string(&token, "token")?)
+        Some(string_arg(token, "token")?)
       };
       Ok((email, token))
     };
-    let (email, token) = checked().map_err(|b| fail(&env, b))?;
+    let (email, token) = checked().map_err(|b| thrown(&env, b))?;
     Ok(self.inner.add_account(&email, token.as_deref()))
   }
 
   #[napi(ts_args_type = "seconds: number")]
   pub fn advance_clock(&self, env: Env, seconds: Unknown) -> napi::Result<()> {
-    let expected = "a whole number of seconds >= 0";
-    let s = whole(&seconds, "seconds", 0.0, 9.0e15, expected).map_err(|b| fail(&env, b))?;
+    let s = number_arg(seconds, "seconds", &SECONDS).map_err(|b| thrown(&env, b))?;
     self.inner.advance_clock(s as u64);
     Ok(())
   }
@@ -260,7 +171,7 @@ impl EmbeddedServer {
 
   #[napi(ts_args_type = "fault: import('./testing').Fault")]
   pub fn set_fault(&self, env: Env, fault: Value) -> napi::Result<()> {
-    let fault = parse_fault(fault).map_err(|msg| fail(&env, Bad::Input(msg)))?;
+    let fault = parse_fault(fault).map_err(|msg| thrown(&env, Bad::Input(Error::input(msg))))?;
     self.inner.set_fault(fault);
     Ok(())
   }
@@ -277,12 +188,9 @@ impl EmbeddedServer {
       if is_nullish(&limit)? {
         return Ok(None);
       }
-      let expected = "a whole number of requests >= 0, or null";
-      Ok(Some(
-        whole(&limit, "limit", 0.0, u32::MAX as f64, expected)? as u32,
-      ))
+      Ok(Some(number_arg(limit, "limit", &LIMIT)? as u32))
     };
-    let limit = checked().map_err(|b| fail(&env, b))?;
+    let limit = checked().map_err(|b| thrown(&env, b))?;
     self.inner.set_rate_limit(limit);
     Ok(())
   }
