@@ -1,7 +1,7 @@
 // Issue: drop-in compatibility with onetimesecret-api 2.1.1 (API v1, the default).
 // Every call and every error path over real HTTP on loopback: the embedded server for OTS behaviour,
 // node:http / net servers of our own for answers an OTS server would not give (proxies, hangs).
-// Citations: "§x.y" = /work/shared/ots-api.md; "v0.12.1 #n" etc. = __test__/fixtures/ots-observed/.
+// Citations: "§x.y" = __test__/fixtures/ots-api/ots-api.md; "v0.12.1 #n" etc. = __test__/fixtures/ots-observed/.
 import assert from 'node:assert/strict'
 import util from 'node:util'
 import { after, before, describe, test } from 'node:test'

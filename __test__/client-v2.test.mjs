@@ -2,7 +2,7 @@
 // `apiVersion: "v1"` and `"v2"` on every generation that has the API, with the same field names and
 // types; v2-only behaviour (real status codes, IncorrectPassphraseError, Retry-After, raw/raw_state),
 // anonymous clients, regions, secretStatus and serverInfo.
-// Citations: "§x.y" = /work/shared/ots-api.md; "v0.22.11-api-v2 #n" etc. = __test__/fixtures/ots-observed/.
+// Citations: "§x.y" = __test__/fixtures/ots-api/ots-api.md; "v0.22.11-api-v2 #n" etc. = __test__/fixtures/ots-observed/.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 

@@ -122,7 +122,7 @@ export async function f(api: OneTimeSecretApi): Promise<number> {
         shareLinkOk: true,
         metadataState: 'new',
         metadataHasShareLink: true,
-        // §3.6: a wrong passphrase on v1 is "Unknown secret".
+        // __test__/fixtures/ots-api/ots-api.md §3.6: a wrong passphrase on v1 is "Unknown secret".
         wrongPassphrase: 'UnknownSecretError: Unknown secret',
         value: 'compat secret',
         secondRead: 'UnknownSecretError: Unknown secret',

@@ -129,7 +129,7 @@ export async function refusedUrl() {
   return `http://127.0.0.1:${await closedPort()}`
 }
 
-/** Keys as each generation issues them (ots-api.md §2 "Keys"): lowercase base36. */
+/** Keys as each generation issues them (__test__/fixtures/ots-api/ots-api.md §2 "Keys"): lowercase base36. */
 export const KEY_RE = /^[0-9a-z]+$/
 
 /** Expected key length per generation: ≤31 (v0.12, gibbler), exactly 31 (v0.17-v0.23), 62 (v0.24+). */
@@ -141,7 +141,7 @@ export function assertKeyShape(key, generation, what) {
   else assert.equal(key.length, 62, `${what} length`)
 }
 
-/** Numbers the 2.1.1 types declare as `number` must be integers on the wire (ots-api.md §3.4.2). */
+/** Numbers the 2.1.1 types declare as `number` must be integers on the wire (__test__/fixtures/ots-api/ots-api.md §3.4.2). */
 export function assertIntegerFields(record, fields, what) {
   for (const f of fields) {
     assert.equal(typeof record[f], 'number', `${what}.${f} is a number (got ${safeJson(record[f])})`)
