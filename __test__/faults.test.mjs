@@ -55,7 +55,7 @@ test('timeout option: the call rejects with TimeoutError and the socket is close
   try {
     const c = client(raw.url, { timeout: 300, retries: 0 })
     const closed = socketClosed(raw)
-    const r = await settle(c.status())
+    const r = await settle(() => c.status())
     assert.ok(r.error instanceof TimeoutError, String(r.error))
     assert.equal(r.error.name, 'TimeoutError')
     assert.equal(r.error.code, 'ERR_OTS_TIMEOUT')
@@ -226,7 +226,8 @@ test('retries honour Retry-After', async () => {
   const route = 'GET /api/v1/status'
   server.setFault({ kind: 'rateLimited', retryAfter: 1, route, times: 1 })
   const before = server.requestCount(route)
-  const r = await settle(client(server.url, { retryDelay: 1, maxRetryDelay: 5 }).status())
+  const c = client(server.url, { retryDelay: 1, maxRetryDelay: 5 })
+  const r = await settle(() => c.status())
   assert.equal(r.value, true)
   assert.ok(r.ms >= 950, `retried after ${r.ms} ms, Retry-After was 1 s`)
   assert.equal(server.requestCount(route) - before, 2)
