@@ -187,6 +187,19 @@ impl RawResponse {
     })
   }
 
+  /// JSON, but not the answer `op` expects (of either API version).
+  pub fn unexpected_shape(&self, op: Op) -> Error {
+    Error::new(
+      ErrorKind::InvalidResponse,
+      format!(
+        "The server's answer to {} has an unexpected shape (status {})",
+        op.name(),
+        self.status
+      ),
+    )
+    .with_status(self.status)
+  }
+
   pub fn not_json(&self) -> Error {
     let ct = self.content_type.as_deref().unwrap_or("no content type");
     Error::new(

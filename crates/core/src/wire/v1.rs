@@ -190,17 +190,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
       Ok(Value::Array(items))
     }
     (Op::RetrieveSecret, Value::Object(obj)) => Ok(Value::Object(obj)),
-    (_, _) => Err(
-      Error::new(
-        ErrorKind::InvalidResponse,
-        format!(
-          "The server's answer to {} has an unexpected shape (status {})",
-          op.name(),
-          resp.status
-        ),
-      )
-      .with_status(resp.status),
-    ),
+    (_, _) => Err(resp.unexpected_shape(op)),
   }
 }
 

@@ -22,17 +22,7 @@ pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
     return Err(error(op, resp));
   }
   let mut raw = resp.json()?;
-  let shape_error = || {
-    Error::new(
-      ErrorKind::InvalidResponse,
-      format!(
-        "The server's answer to {} has an unexpected shape (status {})",
-        op.name(),
-        resp.status
-      ),
-    )
-    .with_status(resp.status)
-  };
+  let shape_error = || resp.unexpected_shape(op);
   if raw.get("success") == Some(&Value::Bool(false)) {
     // Burn without effect, or a failure reported with 200.
     return Err(match op {
