@@ -1,4 +1,4 @@
-//! The nine calls of `NativeClient`, one row each: the JS arguments (typed, `options.rs`; every
+//! The nine calls of `NativeClient`, one row each: the JS arguments (typed, `options/`; every
 //! call also takes the cancel token last), the TS type of the answer, how the arguments become the
 //! core's, and the core call. The macro writes each row as an ordinary `#[napi]` method (so napi-rs
 //! declares it in binding.d.ts; doc comments do not survive the macro, hence plain comments) that runs through `NativeClient::run`, the one call path.

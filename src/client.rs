@@ -1,6 +1,6 @@
 //! `NativeClient`: the native half of `OneTimeSecretApi`: its configuration, getters and the one
 //! call path every call takes (`run`, then `settle::spawn`). The calls themselves are `calls.rs`.
-//! Arguments arrive as the typed values of `options.rs` (a bad one throws an `InputError`, which
+//! Arguments arrive as the typed values of `options/` (a bad one throws an `InputError`, which
 //! the JS skin turns into a rejection).
 
 use std::future::Future;

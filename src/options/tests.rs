@@ -1,6 +1,7 @@
 //! The ranges and their messages.
 
-use super::*;
+use super::range::*;
+use super::read::js_number;
 
 fn message(range: &Range, n: f64) -> Option<String> {
   range.check("x", n).err().map(|e| e.message)

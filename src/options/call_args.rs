@@ -1,0 +1,190 @@
+//! What the calls take: the secret, a key or link, and each call's options object.
+
+use std::time::Duration;
+
+use napi_derive::napi;
+use ots_core::error::Error;
+use ots_core::wire::{CharacterSets as CoreCharacterSets, CreateOptions};
+use zeroize::Zeroizing;
+
+use super::read::{from_js, invalid, type_name, Bad, Res};
+use super::{Bag, LENGTH, TIMEOUT, TTL};
+
+/// The secret to share. 2.1.1: `No secret provided` when it is missing; an empty string is missing
+/// too (a server would only answer an error), and nothing is sent.
+pub struct Secret(pub Zeroizing<String>);
+
+from_js!(Secret as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("secret".into()))? {
+  "undefined" | "null" => Err(Error::input("No secret provided").into()),
+  "string" => {
+    let s = Zeroizing::new(String::from_unknown(v)?);
+    if s.is_empty() {
+      Err(Error::input("No secret provided").into())
+    } else {
+      Ok(Secret(s))
+    }
+  }
+  t => Err(invalid("secret", "a string", t).into()),
+});
+
+/// A secret or metadata key, checked before it can go into a URL. 2.1.1 wording:
+/// `Invalid key provided: <key>` (the core decides what of the key may be shown).
+pub struct Key(pub String);
+
+from_js!(Key as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("key".into()))? {
+  "string" => {
+    let k = String::from_unknown(v)?;
+    ots_core::key::validate_key(Some(&k), &k)?;
+    Ok(Key(k))
+  }
+  "undefined" => Err(ots_core::key::invalid_key("undefined").into()),
+  "null" => Err(ots_core::key::invalid_key("null").into()),
+  t => Err(ots_core::key::invalid_key(&format!("[{t}]")).into()),
+});
+
+/// What `retrieveSecret` takes: a key, or a whole link whose `#fragment` may hold an end-to-end key
+/// (so it is wiped). Checked here, while the caller is on the stack, by the core's own rule.
+pub struct LinkOrKey(pub Zeroizing<String>);
+
+from_js!(LinkOrKey as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("key".into()))? {
+  "string" => {
+    let s = Zeroizing::new(String::from_unknown(v)?);
+    ots_core::e2e::calls::split_link_or_key(&s)?;
+    Ok(LinkOrKey(s))
+  }
+  "undefined" => Err(ots_core::key::invalid_key("undefined").into()),
+  "null" => Err(ots_core::key::invalid_key("null").into()),
+  t => Err(ots_core::key::invalid_key(&format!("[{t}]")).into()),
+});
+
+/// `{ timeout }` of every call (the JS skin handles `signal`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct CallOptions {
+  /// Milliseconds for this call, instead of the client's `timeout`.
+  #[napi(ts_type = "number")]
+  pub timeout: Option<Duration>,
+}
+
+impl CallOptions {
+  fn read(b: &Bag<'_>) -> Res<Self> {
+    Ok(CallOptions {
+      timeout: b.millis("timeout", &TIMEOUT)?,
+    })
+  }
+
+  /// The core's per-call options, with the call's cancel token.
+  pub fn to_core(
+    this: Option<&Self>,
+    cancel: Option<&crate::cancel::CancelToken>,
+  ) -> ots_core::CallOptions {
+    ots_core::CallOptions {
+      timeout: this.and_then(|o| o.timeout),
+      cancel: cancel.map(|c| c.token.clone()),
+      // The core fixes the call's deadline when the call starts.
+      deadline: None,
+    }
+  }
+}
+
+from_js!(CallOptions, |v| CallOptions::read(&Bag::new(v, "options")?));
+
+/// `{ passphrase, timeout }` of `retrieveSecret` and `burn`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct SecretOptions {
+  #[napi(ts_type = "string")]
+  pub passphrase: Option<Zeroizing<String>>,
+  #[napi(ts_type = "number")]
+  pub timeout: Option<Duration>,
+}
+
+impl SecretOptions {
+  /// The passphrase and the core's per-call options.
+  pub fn split(
+    this: Option<Self>,
+    cancel: Option<&crate::cancel::CancelToken>,
+  ) -> (Option<Zeroizing<String>>, ots_core::CallOptions) {
+    match this {
+      None => (None, CallOptions::to_core(None, cancel)),
+      Some(o) => {
+        let call = CallOptions { timeout: o.timeout };
+        (o.passphrase, CallOptions::to_core(Some(&call), cancel))
+      }
+    }
+  }
+}
+
+from_js!(SecretOptions, |v| {
+  let b = Bag::new(v, "options")?;
+  Ok(SecretOptions {
+    passphrase: b.secret("passphrase")?,
+    timeout: CallOptions::read(&b)?.timeout,
+  })
+});
+
+/// The options of `share` and `generate` (`length` and `characterSets` are generate's).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct CreateArgs {
+  #[napi(ts_type = "string")]
+  pub passphrase: Option<Zeroizing<String>>,
+  /// Seconds.
+  #[napi(ts_type = "number")]
+  pub ttl: Option<u64>,
+  pub recipient: Option<String>,
+  pub share_domain: Option<String>,
+  #[napi(ts_type = "number")]
+  pub length: Option<u64>,
+  #[napi(
+    ts_type = "{ uppercase?: boolean; lowercase?: boolean; numbers?: boolean; symbols?: boolean; excludeAmbiguous?: boolean }"
+  )]
+  pub character_sets: Option<CoreCharacterSets>,
+  #[napi(ts_type = "number")]
+  pub timeout: Option<Duration>,
+  /// `share` only: end-to-end encryption (docs/E2E.md).
+  pub encrypt: Option<bool>,
+}
+
+from_js!(CreateArgs, |v| {
+  let b = Bag::new(v, "options")?;
+  let character_sets = match b.nested("characterSets")? {
+    None => None,
+    Some(s) => Some(CoreCharacterSets {
+      uppercase: s.boolean("uppercase")?,
+      lowercase: s.boolean("lowercase")?,
+      numbers: s.boolean("numbers")?,
+      symbols: s.boolean("symbols")?,
+      exclude_ambiguous: s.boolean("excludeAmbiguous")?,
+    }),
+  };
+  Ok(CreateArgs {
+    passphrase: b.secret("passphrase")?,
+    ttl: b.integer("ttl", &TTL)?,
+    recipient: b.string("recipient")?,
+    share_domain: b.string("shareDomain")?,
+    length: b.integer("length", &LENGTH)?,
+    character_sets,
+    timeout: CallOptions::read(&b)?.timeout,
+    encrypt: b.boolean("encrypt")?,
+  })
+});
+
+impl CreateArgs {
+  /// The core's create options and the per-call options.
+  pub fn split(
+    this: Option<Self>,
+    cancel: Option<&crate::cancel::CancelToken>,
+  ) -> (CreateOptions, ots_core::CallOptions) {
+    let Some(a) = this else {
+      return (CreateOptions::default(), CallOptions::to_core(None, cancel));
+    };
+    let call = CallOptions { timeout: a.timeout };
+    let create = CreateOptions {
+      passphrase: a.passphrase,
+      ttl: a.ttl,
+      recipient: a.recipient,
+      share_domain: a.share_domain,
+      length: a.length.map(|l| l as u32),
+      character_sets: a.character_sets,
+    };
+    (create, CallOptions::to_core(Some(&call), cancel))
+  }
+}
