@@ -56,7 +56,7 @@ export type ApiResponseState = 'new' | 'received' | 'burned' | 'viewed'
 
 export interface ApiOptionsShare extends CallOptions {
   passphrase?: string
-  /** Seconds. Servers clamp it to their limits, never reject it. */
+  /** Seconds. Servers clamp it to their limits (read back `secret_ttl`); v0.26 over API v2 refuses an account more than 14 days. */
   ttl?: number
   recipient?: string
   /** Added in 3.0. */

@@ -173,6 +173,7 @@ test('README: the constructor throws InputError for each case its section lists'
 
 test('README: npm run demo shares, reads once, and sees the secret gone', async () => {
   const { stdout } = await run(process.execPath, [join(root, 'examples', 'demo.mjs')], { cwd: root })
+  assert.match(stdout, /^embedded OneTimeSecret v0\.26 at http:\/\/127\.0\.0\.1:\d+ \(API v1\)$/m)
   assert.match(stdout, /^shared: {3}http:\/\/127\.0\.0\.1:\d+\/secret\/[0-9a-z]{62} \(state new, ttl 3600 s\)$/m)
   assert.match(stdout, /^revealed: correct horse battery staple$/m)
   assert.match(stdout, /^again: {4}UnknownSecretError: Unknown secret/m)
