@@ -4,6 +4,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
+import https from 'node:https'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +23,7 @@ import OneTimeSecretApi, {
 import { startServer } from '../testing.mjs'
 import { fixedAnswer, rejectsWith, startHttpServer } from './helpers/client-helpers.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
+import { makeCerts } from './helpers/certs.mjs'
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
@@ -316,4 +321,184 @@ test('README names the package.json it ships: npm scripts, engines, the seven ta
   assert.ok(pkg.devDependencies.bun.replace(/^\D+/, '').startsWith(`${bun}.`), pkg.devDependencies.bun)
   assert.ok(pkg.devDependencies.deno.replace(/^\D+/, '').startsWith(`${deno}.`), pkg.devDependencies.deno)
   assert.match(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8'), /^npm test$/m)
+})
+
+// README, Testing your code: "The handle has `url`, `username`, `apiKey`, `close()`, `addAccount(email,
+// token?)`, `advanceClock(seconds)` (secrets expire as if the time had passed),
+// `requestCount(route?)`/`requestCounts()`" (setRateLimit and setFault: client-v1, faults).
+test('the embedded server handle: addAccount, advanceClock, requestCount and requestCounts do what README says', async () => {
+  await withServer({ generation: 'v0.26', port: 0 }, async (server) => {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/)
+    assert.equal(server.url, `http://127.0.0.1:${server.port}`)
+    const token = server.addAccount('second@example.com')
+    assert.equal(typeof token, 'string')
+    assert.equal(server.addAccount('third@example.com', 'chosen-token-0123456789'), 'chosen-token-0123456789')
+    const first = new OneTimeSecretApi(server.username, server.apiKey, { url: server.url })
+    const second = new OneTimeSecretApi('second@example.com', token, { url: server.url })
+    const mine = await second.share('x', { ttl: 3600 })
+    assert.equal(mine.custid, 'second@example.com')
+    assert.ok((await second.recentMetadata()).some((r) => r.metadata_key === mine.metadata_key))
+    assert.ok(!(await first.recentMetadata()).some((r) => r.metadata_key === mine.metadata_key), 'accounts are apart')
+    const third = new OneTimeSecretApi('third@example.com', 'chosen-token-0123456789', { url: server.url })
+    assert.equal(await third.status(), true)
+
+    const kept = await first.share('expires', { ttl: 3600 })
+    server.advanceClock(3599)
+    assert.equal((await first.retrieveMetadata(kept.metadata_key)).state, 'new', 'not yet expired')
+    server.advanceClock(2)
+    await rejectsWith(first.retrieveSecret(kept.secret_key), UnknownSecretError, {})
+
+    assert.equal(server.requestCount('POST /api/v1/share'), 2)
+    assert.equal(server.requestCount('POST /api/v1/secret/:key'), 1)
+    const counts = server.requestCounts()
+    assert.equal(counts['POST /api/v1/share'], 2)
+    assert.equal(server.requestCount(), Object.values(counts).reduce((a, b) => a + b, 0))
+  })
+})
+
+// README, Self-hosted servers / Security notes: "Certificates are verified against the operating
+// system's store". On Linux the store is the bundle OpenSSL reads (SSL_CERT_FILE points it
+// elsewhere): a private CA put there is trusted without `ca`, and refused without it.
+test('the OS store: a CA in the system bundle is trusted without `ca`', { skip: process.platform !== 'linux' && 'the store is read through SSL_CERT_FILE on Linux only' }, async () => {
+  const certs = makeCerts()
+  const dir = mkdtempSync(join(tmpdir(), 'ots-os-store-'))
+  const server = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"status":"nominal"}')
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  try {
+    writeFileSync(join(dir, 'bundle.pem'), certs.ca)
+    const url = `https://127.0.0.1:${server.address().port}`
+    const index = JSON.stringify(new URL('../index.mjs', import.meta.url).href)
+    const code = `import Api from ${index}
+new Api('u', 'k', { url: '${url}', retries: 0 }).status().then((v) => console.log('status', v), (e) => console.log(e.name, e.message))`
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SSL_CERT_|NODE_EXTRA_CA_CERTS$|NODE_TLS_REJECT_UNAUTHORIZED$|https?_proxy$)/i.test(k)))
+    const run = (env) => spawnCapture(process.execPath, ['--input-type=module', '-e', code], { env: { ...clean, ...env } })
+    const trusted = await run({ SSL_CERT_FILE: join(dir, 'bundle.pem') })
+    assert.equal(trusted.stdout, 'status true\n', trusted.stderr)
+    const refused = await run({})
+    assert.match(refused.stdout, /^NetworkError .*unknown issuer/, refused.stderr)
+  } finally {
+    server.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+// docs/README-CLAIMS.md: every README paragraph, list item and table row is listed there, either
+// with the tests that back its claims or as a sentence that promises no behaviour (and why); every
+// quote is still in the README and every test named still exists.
+const CLAIMS_FILE = 'docs/README-CLAIMS.md'
+const claimsText = readFileSync(new URL(`../${CLAIMS_FILE}`, import.meta.url), 'utf8')
+
+/** The README's units: paragraphs, list items and table rows outside code blocks, with their line. */
+function readmeUnits(text) {
+  const units = []
+  let inCode = false
+  let current = null
+  const flush = () => {
+    if (current) units.push(current)
+    current = null
+  }
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.startsWith('```')) {
+      flush()
+      inCode = !inCode
+    } else if (inCode) {
+      continue
+    } else if (/^#{1,6} /.test(line) || line.trim() === '') {
+      flush()
+    } else if (line.startsWith('|')) {
+      flush()
+      if (!/^\|[-| ]+\|$/.test(line)) units.push({ line: i + 1, text: line })
+    } else if (/^\s*- /.test(line) || !current) {
+      flush()
+      current = { line: i + 1, text: line.trim() }
+    } else {
+      current.text += ` ${line.trim()}`
+    }
+  }
+  flush()
+  return units.map((u) => ({ ...u, text: flat(u.text) }))
+}
+
+/** The claims file: `{ section, line, quotes, refs, reason }` per `- «quote»` item. */
+function claimEntries(text) {
+  const entries = []
+  let section = ''
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.startsWith('## ')) section = line.slice(3)
+    if (line.startsWith('- «')) {
+      entries.push({ section, line: i + 1, quotes: [...line.matchAll(/«([^»]+)»/g)].map((m) => flat(m[1])), refs: [], reason: '' })
+    } else if (/^ {2}\S/.test(line) && entries.length) {
+      const e = entries.at(-1)
+      if (line.startsWith('  → ')) e.refs.push(...[...line.matchAll(/`([^`]+)` «([^»]+)»/g)].map((m) => ({ file: m[1], name: m[2] })))
+      else e.reason += line.trim()
+    }
+  }
+  return entries
+}
+
+const entries = claimEntries(claimsText)
+const BACKED = 'Claims and the tests that back them'
+const NOT_BEHAVIOUR = 'Sentences that promise no behaviour'
+
+test(`${CLAIMS_FILE}: every quote is in the README, every claim names a test, every other entry says why it needs none`, () => {
+  const readme = flat(README)
+  assert.ok(entries.length > 100, `${entries.length} entries`)
+  const problems = []
+  for (const e of entries) {
+    for (const q of e.quotes) if (!readme.includes(q)) problems.push(`${CLAIMS_FILE}:${e.line} quotes «${q}», which README.md no longer says: quote what it says now`)
+    if (e.section === BACKED && e.refs.length === 0) problems.push(`${CLAIMS_FILE}:${e.line} names no test`)
+    if (e.section === NOT_BEHAVIOUR && !e.reason) problems.push(`${CLAIMS_FILE}:${e.line} says not why no test is needed`)
+    if (![BACKED, NOT_BEHAVIOUR].includes(e.section)) problems.push(`${CLAIMS_FILE}:${e.line} is under an unknown heading "${e.section}"`)
+  }
+  assert.deepEqual(problems, [])
+})
+
+test(`${CLAIMS_FILE}: every test it names exists (a test renamed or removed fails here)`, () => {
+  const sources = new Map()
+  const source = (file) => {
+    if (!sources.has(file)) sources.set(file, readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'))
+    return sources.get(file)
+  }
+  const missing = []
+  let count = 0
+  for (const e of entries) {
+    for (const { file, name } of e.refs) {
+      count++
+      let text
+      try {
+        text = source(file)
+      } catch {
+        missing.push(`${CLAIMS_FILE}:${e.line}: no file ${file}`)
+        continue
+      }
+      // Rust: a #[test] / #[tokio::test] fn of that name; JS: the title as written in the file.
+      const found = file.endsWith('.rs') ? new RegExp(`#\\[(tokio::)?test[^\\]]*\\]\\s*(async )?fn ${name}\\(`).test(text) : text.includes(name)
+      if (!found) missing.push(`${CLAIMS_FILE}:${e.line}: ${file} has no test «${name}»`)
+    }
+  }
+  assert.ok(count > 150, `${count} test references`)
+  assert.deepEqual(missing, [])
+})
+
+test(`every README paragraph, list item and table row is in ${CLAIMS_FILE}`, () => {
+  const quotes = entries.flatMap((e) => e.quotes)
+  const unlisted = readmeUnits(README).filter((u) => !quotes.some((q) => u.text.includes(q)))
+  assert.deepEqual(
+    unlisted.map((u) => `README.md:${u.line} «${u.text.slice(0, 80)}…» is in no entry of ${CLAIMS_FILE}: add the tests that back it, or say why it promises nothing`),
+    [],
+  )
+})
+
+// README, Errors: NetworkError "Network request failed: `<reason>` at `<host:port>`" for "refused,
+// reset, DNS, TLS, proxy" (refused and proxy: crates/core/tests/calls.rs; reset: the fault matrix;
+// TLS: tls.test.mjs). A name under .invalid never resolves (RFC 6761).
+test('a host name that does not resolve is a NetworkError naming the host and port', async () => {
+  const c = new OneTimeSecretApi('me@example.com', 'tok', { url: 'http://no-such-host.invalid', retries: 0 })
+  const e = await rejectsWith(c.status(), NetworkError, { status: undefined })
+  assert.match(e.message, /^Network request failed: .+ at no-such-host\.invalid:80$/)
+  assert.match(String(e.cause), /dns|resolv|lookup/i)
 })

@@ -225,6 +225,41 @@ mod tests {
     }
   }
 
+  /// README's options table states these defaults; the napi layer starts from `ClientConfig::default()`.
+  #[test]
+  fn the_readme_options_table_states_these_defaults() {
+    let readme = include_str!("../../../README.md");
+    let default_of = |option: &str| -> &str {
+      let start = format!("| `{option}` |");
+      let row = readme.lines().find(|l| l.starts_with(&start));
+      let row = row.unwrap_or_else(|| panic!("README's options table has no row {start}"));
+      row.split('|').nth(2).map(str::trim).unwrap_or_default()
+    };
+    let c = ClientConfig::default();
+    assert_eq!(default_of("url"), format!("`{}`", c.base_url));
+    assert_eq!(c.api_version, ApiVersion::V1);
+    assert_eq!(default_of("apiVersion"), "`\"v1\"`");
+    assert_eq!(
+      default_of("timeout"),
+      format!("`{}`", c.timeout.as_millis())
+    );
+    assert_eq!(default_of("retries"), format!("`{}`", c.retry.max_retries));
+    assert_eq!(
+      default_of("retryDelay`, `maxRetryDelay"),
+      format!(
+        "`{}`, `{}`",
+        c.retry.base_delay.as_millis(),
+        c.retry.max_delay.as_millis()
+      )
+    );
+    assert_eq!(c.max_response_bytes % (1 << 20), 0);
+    assert_eq!(
+      default_of("maxResponseBytes"),
+      format!("{} MiB", c.max_response_bytes >> 20)
+    );
+    assert_eq!(default_of("raw"), format!("`{}`", c.include_raw));
+  }
+
   #[test]
   fn debug_never_shows_the_token() {
     let c = Credentials {

@@ -474,6 +474,15 @@ fn redact_userinfo(url: &str) -> String {
 mod tests {
   use super::*;
 
+  /// README "Security notes": the header is marked sensitive, so hyper and reqwest never print it.
+  #[test]
+  fn the_authorization_header_is_marked_sensitive() {
+    let value = basic_auth("me@example.com", "tok3n");
+    assert!(value.is_sensitive());
+    assert_eq!(format!("{value:?}"), "Sensitive");
+    assert_eq!(value.as_bytes(), b"Basic bWVAZXhhbXBsZS5jb206dG9rM24=");
+  }
+
   #[test]
   fn proxy_credentials_are_masked() {
     assert_eq!(redact_userinfo("http://u:tok3n@[bad"), "http://***@[bad");

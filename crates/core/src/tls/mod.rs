@@ -93,8 +93,7 @@ fn verified(ca: Certs) -> Result<rustls::ClientConfig> {
   let provider = Arc::new(rustls::crypto::ring::default_provider());
   let mut trusted = extra_ca().certs.clone();
   trusted.extend(ca);
-  let mut roots: Certs = webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec();
-  roots.extend(trusted.iter().cloned());
+  let roots = roots(&trusted);
   let mut store = RootCertStore::empty();
   store.add_parsable_certificates(roots.iter().cloned());
   let diagnosis =
@@ -108,6 +107,14 @@ fn verified(ca: Certs) -> Result<rustls::ClientConfig> {
     trusted,
     algs: algorithms(),
   }))
+}
+
+/// The roots given to the platform verifier (which adds the OS store): the web roots, then what
+/// the user trusts (`NODE_EXTRA_CA_CERTS`, `ca`).
+fn roots(trusted: &Certs) -> Certs {
+  let mut roots: Certs = webpki_root_certs::TLS_SERVER_ROOT_CERTS.to_vec();
+  roots.extend(trusted.iter().cloned());
+  roots
 }
 
 /// What `NODE_EXTRA_CA_CERTS` held when the first client was made.

@@ -10,7 +10,7 @@ use rustls::{CertificateError, OtherError, RootCertStore};
 
 use super::refusal::describe;
 use super::verifier::{precise, SelfSigned, Verifier};
-use super::{algorithms, client_config, load_extra_ca, Certs};
+use super::{algorithms, client_config, load_extra_ca, roots, Certs};
 
 fn cert_error(e: CertificateError) -> rustls::Error {
   rustls::Error::InvalidCertificate(e)
@@ -239,4 +239,18 @@ fn unix_now() -> u64 {
 fn a_ca_that_is_not_pem_is_an_input_error() {
   let err = client_config(Some(b"not a certificate")).unwrap_err();
   assert_eq!(err.kind, crate::ErrorKind::Input);
+}
+
+/// README "Security notes": the web roots are trusted beside the OS store (so a machine without CA
+/// certificates still verifies public servers), and `ca` / `NODE_EXTRA_CA_CERTS` add to them.
+#[test]
+fn the_web_roots_are_trusted_and_ca_adds_to_them() {
+  let web = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+  assert!(web.len() > 100, "{} web roots", web.len());
+  assert_eq!(roots(&Vec::new()), web.to_vec());
+  let mine = usual_self_signed();
+  let with_mine = roots(&vec![mine.clone()]);
+  assert_eq!(with_mine.len(), web.len() + 1);
+  assert_eq!(with_mine[..web.len()], web[..]);
+  assert_eq!(with_mine.last(), Some(&mine));
 }
