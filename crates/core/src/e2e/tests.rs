@@ -257,4 +257,59 @@ fn size_rule_fits_the_smallest_server_limit_exactly() {
 fn the_documented_maximum() {
   // docs/E2E.md and README state this number.
   assert_eq!(max_plaintext_bytes(), 7384);
+  let e2e_md = include_str!("../../../../docs/E2E.md");
+  let readme = include_str!("../../../../README.md");
+  assert!(e2e_md.contains("**7,384 bytes of UTF-8**"));
+  assert!(readme.contains("At most 7,384 bytes of UTF-8"));
+}
+
+/// docs/E2E.md's size table is `SERVER_LIMITS`, row for row.
+#[test]
+fn the_documented_size_table_is_server_limits() {
+  let e2e_md = include_str!("../../../../docs/E2E.md");
+  let table = e2e_md
+    .split("| generations | limit on the stored secret | over the limit |")
+    .nth(1)
+    .expect("docs/E2E.md has the size table");
+  let rows: Vec<Vec<String>> = table
+    .lines()
+    .skip(2)
+    .take_while(|l| l.starts_with('|'))
+    .map(|l| {
+      l.trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_owned())
+        .collect()
+    })
+    .collect();
+  assert_eq!(rows.len(), SERVER_LIMITS.len());
+  for (row, limit) in rows.iter().zip(SERVER_LIMITS) {
+    let unit = if limit.generations.starts_with("v0.26") {
+      "bytes"
+    } else {
+      "characters"
+    };
+    let plain = limit.max_secret.to_string();
+    let digits: String = plain
+      .chars()
+      .enumerate()
+      .flat_map(|(i, c)| {
+        let comma = i > 0 && (plain.len() - i) % 3 == 0;
+        comma.then_some(',').into_iter().chain([c])
+      })
+      .collect();
+    let over = if limit.refused {
+      "refused"
+    } else {
+      "truncated"
+    };
+    assert_eq!(
+      row,
+      &[
+        limit.generations.to_owned(),
+        format!("{digits} {unit}"),
+        over.to_owned()
+      ]
+    );
+  }
 }
