@@ -4,6 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
+import http from 'node:http'
 import https from 'node:https'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -501,4 +502,69 @@ test('a host name that does not resolve is a NetworkError naming the host and po
   const e = await rejectsWith(c.status(), NetworkError, { status: undefined })
   assert.match(e.message, /^Network request failed: .+ at no-such-host\.invalid:80$/)
   assert.match(String(e.cause), /dns|resolv|lookup/i)
+})
+
+// README, Compatibility: "API v3 is not used: every request goes to `/api/v1` or `/api/v2`", and
+// `apiVersion: "v2"` means API v2 for the secret calls. Every call, through a recording proxy.
+test("every request of every call goes to /api/v1 or /api/v2, and a v2 client's secret calls to /api/v2", async () => {
+  await withServer({ generation: 'v0.26' }, async (server) => {
+    const seen = []
+    const proxy = http.createServer((req, res) => {
+      seen.push({ path: req.url })
+      const upstream = new URL(server.url)
+      const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers)
+        r.pipe(res)
+      })
+      req.pipe(out)
+    })
+    proxy.listen(0, '127.0.0.1')
+    await once(proxy, 'listening')
+    try {
+      const url = `http://127.0.0.1:${proxy.address().port}`
+      const paths = {}
+      for (const apiVersion of ['v1', 'v2']) {
+        const before = seen.length
+        const c = new OneTimeSecretApi(server.username, server.apiKey, { url, apiVersion })
+        await c.status()
+        await c.serverInfo()
+        const s = await c.share('x', { passphrase: 'pass1234' })
+        await c.retrieveMetadata(s.metadata_key)
+        if (apiVersion === 'v2') await c.secretStatus(s.secret_key)
+        await c.retrieveSecret(s.secret_key, { passphrase: 'pass1234' })
+        const g = await c.generate()
+        await c.burn(g.metadata_key)
+        await c.recentMetadata()
+        paths[apiVersion] = seen.slice(before).map((r) => r.path)
+      }
+      for (const path of [...paths.v1, ...paths.v2]) assert.match(path, /^\/api\/v[12]\//)
+      // serverInfo probes both APIs; every other v2 request is to /api/v2.
+      const v2Secret = paths.v2.filter((p) => !/\/status$/.test(p))
+      assert.ok(v2Secret.length >= 7, paths.v2.join())
+      assert.deepEqual(v2Secret.filter((p) => !p.startsWith('/api/v2/')), [])
+      assert.deepEqual(paths.v1.filter((p) => !p.startsWith('/api/v1/') && !p.startsWith('/api/v2/status') && !p.startsWith('/api/v2/version')), [])
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise((r) => proxy.close(r))
+    }
+  })
+})
+
+// README, share(): the comment under the example lists the answer's fields, on every generation and
+// API version.
+test('share answers have the fields the README example lists, on every generation and API version', async () => {
+  const comment = /const s = await ots\.share\('s3cr3t', \{ ttl: 600 \}\)\n\/\/ \{ ([^]*?) \.\.\.every other field the server sent \}/.exec(README)
+  assert.ok(comment, 'the example and its comment')
+  const fields = comment[1].replace(/\/\//g, '').split(',').map((f) => f.trim()).filter(Boolean)
+  assert.ok(fields.length >= 12, fields.join())
+  for (const [generation, apiVersion] of [['v0.12', 'v1'], ['v0.22', 'v1'], ['v0.22', 'v2'], ['v0.26', 'v1'], ['v0.26', 'v2']]) {
+    await withServer({ generation }, async (server) => {
+      const s = await new OneTimeSecretApi(server.username, server.apiKey, { url: server.url, apiVersion }).share('s3cr3t', { ttl: 600 })
+      for (const field of fields) {
+        const [name, value] = field.split(':').map((x) => x.trim())
+        assert.ok(name in s, `${generation} ${apiVersion}: ${name}`)
+        if (value !== undefined) assert.deepEqual(s[name], JSON.parse(value.replace(/'/g, '"')), `${generation} ${apiVersion}: ${field}`)
+      }
+    })
+  }
 })
