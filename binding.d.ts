@@ -36,14 +36,14 @@ export declare class EmbeddedServer {
 
 export declare class NativeClient {
   status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
-  share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>[]>
-  secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
-  serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Record<string, unknown>>
+  share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
+  generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
+  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<RevealedSecret & Record<string, unknown>>
+  retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
+  burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<BurnResult & Record<string, unknown>>
+  recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Array<Receipt & Record<string, unknown>>>
+  secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<SecretStatus>
+  serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<ServerInfo>
   /** Throws an `InputError` for a bad configuration (the one place that throws: a constructor). */
   constructor(username: string | null, password: string | null, options?: ClientOptions | undefined | null)
   get url(): string
@@ -104,3 +104,73 @@ export interface SecretOptions {
  * that could not be listened on).
  */
 export declare function startServer(options?: import('./testing').ServerOptions): Promise<EmbeddedServer>
+
+/** The answer to `burn`. */
+export interface BurnResult {
+  /** The receipt, `state: "burned"` (with `raw_state` when the server said otherwise). */
+  state?: Receipt
+  secret_shortkey?: string
+  raw?: unknown
+}
+
+/**
+ * A receipt: the answer to `share` and `generate`, `retrieveMetadata`, an item of
+ * `recentMetadata`, and a burn's `state`. API v1's receipt hash; API v2 records are reshaped
+ * to it (`wire::v2`).
+ */
+export interface Receipt {
+  /** `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one). */
+  share_link?: string
+  custid?: string
+  metadata_key?: string
+  secret_key?: string
+  /** Seconds. */
+  ttl?: number
+  metadata_ttl?: number
+  secret_ttl?: number
+  /** In API v1's words (`new`, `viewed`, `received`, `burned`, ...). */
+  state?: string
+  /** Unix seconds. */
+  updated?: number
+  created?: number
+  received?: number
+  /** Obscured addresses (`a***@e***.com`). */
+  recipient?: Array<string>
+  share_domain?: string
+  passphrase_required?: boolean
+  /** A generated secret's value (`generate`; API v2 `retrieveMetadata` on the creator's first view). */
+  value?: string
+  /** API v2: the server's own state name. */
+  raw_state?: string
+  /** API v2 with the client's `raw` option: the server's whole answer. */
+  raw?: unknown
+}
+
+/** The answer to `retrieveSecret`. */
+export interface RevealedSecret {
+  /** The secret; for an end-to-end encrypted secret read without its key, the envelope. */
+  value?: string
+  secret_key?: string
+  raw?: unknown
+  /** `true` when the secret was end-to-end encrypted (decrypted, or the envelope). */
+  encrypted?: true
+}
+
+/** The answer to `secretStatus` (API v2): the secret's state without revealing it. */
+export interface SecretStatus {
+  /** In API v1's words; `unknown` when the server named none. */
+  state: string
+  raw_state: string
+  passphrase_required?: boolean
+  secret_ttl?: number
+  /** With the client's `raw` option: the server's whole answer. */
+  raw?: unknown
+}
+
+/** The answer to `serverInfo`. */
+export interface ServerInfo {
+  status: 'nominal' | 'offline'
+  /** `"0.22.11"` where `/api/v2/version` answers, else null. */
+  version: string | null
+  apiVersions: Array<'v1' | 'v2'>
+}

@@ -1,6 +1,7 @@
 //! The nine calls of `NativeClient`, one row each: the JS arguments (typed, `options/`; every
-//! call also takes the cancel token last), the TS type of the answer, how the arguments become the
-//! core's, and the core call. The macro writes each row as an ordinary `#[napi]` method (so napi-rs
+//! call also takes the cancel token last), the TS type of the answer (the interfaces napi-rs
+//! declares from `ots_core::answers`; `& Record<string, unknown>` where the server's other fields
+//! are kept), how the arguments become the core's, and the core call. The macro writes each row as an ordinary `#[napi]` method (so napi-rs
 //! declares it in binding.d.ts; doc comments do not survive the macro, hence plain comments) that runs through `NativeClient::run`, the one call path.
 
 use napi::Env;
@@ -45,7 +46,7 @@ calls! {
 
   // `encrypt: true`: sealed end to end first, the key in share_link's fragment (docs/E2E.md).
   share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<CreateArgs>,)
-    -> "Promise<Record<string, unknown>>" {
+    -> "Promise<Receipt & Record<string, unknown>>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = CreateArgs::split(options, cancel);
     let params = ShareParams { secret: secret.0, options };
@@ -53,7 +54,7 @@ calls! {
     if encrypt { e2e::share(&c, params, &call).await } else { c.share(params, &call).await }
   };
 
-  generate(options: Option<CreateArgs>,) -> "Promise<Record<string, unknown>>" {
+  generate(options: Option<CreateArgs>,) -> "Promise<Receipt & Record<string, unknown>>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = CreateArgs::split(options, cancel);
   } |c| async {
@@ -68,32 +69,33 @@ calls! {
   retrieve_secret(
     #[napi(ts_arg_type = "string")] link_or_key: LinkOrKey,
     options: Option<SecretOptions>,
-  ) -> "Promise<Record<string, unknown>>" {
+  ) -> "Promise<RevealedSecret & Record<string, unknown>>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
   } |c| e2e::retrieve_secret(&c, &link_or_key.0, passphrase, &call);
 
   retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
-    -> "Promise<Record<string, unknown>>" {
+    -> "Promise<Receipt & Record<string, unknown>>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.retrieve_metadata(&key.0, &call);
 
   burn(#[napi(ts_arg_type = "string")] key: Key, options: Option<SecretOptions>,)
-    -> "Promise<Record<string, unknown>>" {
+    -> "Promise<BurnResult & Record<string, unknown>>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
   } |c| c.burn(&key.0, passphrase, &call);
 
-  recent_metadata(options: Option<CallOptions>,) -> "Promise<Record<string, unknown>[]>" {
+  recent_metadata(options: Option<CallOptions>,)
+    -> "Promise<Array<Receipt & Record<string, unknown>>>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.recent_metadata(&call);
 
   // API v2: a secret's state without revealing it.
   secret_status(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
-    -> "Promise<Record<string, unknown>>" {
+    -> "Promise<SecretStatus>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.secret_status(&key.0, &call);
 
   // `{ status, version, apiVersions }`.
-  server_info(options: Option<CallOptions>,) -> "Promise<Record<string, unknown>>" {
+  server_info(options: Option<CallOptions>,) -> "Promise<ServerInfo>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.server_info(&call);
 }

@@ -11,8 +11,7 @@ use napi::Env;
 use napi_derive::napi;
 use ots_core::config::{normalise_base_url, ApiVersion, ClientConfig, Credentials, Region};
 use ots_core::{Client, Error};
-use serde::{Serialize, Serializer};
-use serde_json::Value;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::options::{self, Bad, ClientOptions, Res};
@@ -21,23 +20,6 @@ use crate::settle::{self, JsPromise};
 #[napi]
 pub struct NativeClient {
   inner: Arc<Client>,
-}
-
-/// A core answer that is wiped once it has been serialised for JS.
-// Until the core's results are typed models that wipe themselves, this keeps the answer (which
-// may hold the secret) from being freed unwiped.
-struct Wiped(Value);
-
-impl Serialize for Wiped {
-  fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-    self.0.serialize(s)
-  }
-}
-
-impl Drop for Wiped {
-  fn drop(&mut self) {
-    ots_core::client::wipe(&mut self.0);
-  }
 }
 
 fn credentials(username: &Unknown<'_>, password: &Unknown<'_>) -> Res<Option<Credentials>> {
@@ -144,13 +126,14 @@ impl NativeClient {
 }
 
 impl NativeClient {
-  /// The one call path: runs the core call `f` makes on the runtime and settles its Promise.
-  pub(crate) fn run<'env, F, Fut>(&self, env: &'env Env, f: F) -> napi::Result<JsPromise<'env>>
+  /// The one call path: runs the core call `f` makes on the runtime and settles its Promise with
+  /// the call's typed answer (`ots_core::answers`, which wipe themselves when dropped).
+  pub(crate) fn run<'env, F, Fut, T>(&self, env: &'env Env, f: F) -> napi::Result<JsPromise<'env>>
   where
     F: FnOnce(Arc<Client>) -> Fut,
-    Fut: Future<Output = ots_core::Result<Value>> + Send + 'static,
+    Fut: Future<Output = ots_core::Result<T>> + Send + 'static,
+    T: Serialize + Send + 'static,
   {
-    let fut = f(self.inner.clone());
-    settle::spawn(env, async move { fut.await.map(Wiped) })
+    settle::spawn(env, f(self.inner.clone()))
   }
 }

@@ -2,18 +2,18 @@
 //! requests with [`crate::wire`], sends them with [`Transport`] under that one deadline, and parses
 //! each answer with the parser its request carries, so the wire format stays in one place.
 
-use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus, ServerInfo};
 use crate::config::{ApiVersion, ClientConfig};
 use crate::error::{CreatedSecret, Error, ErrorKind, Result};
 use crate::key::{is_valid_key, validate_key};
 pub use crate::transport::CallOptions;
 use crate::transport::Transport;
-use crate::wire::{self, v1, v2, Context, CreateOptions, Op, RequestSpec, ShareParams};
+use crate::wire::{v1, v2, Context, CreateOptions, Op, Request, ShareParams};
 
 /// Builds the request for a key and an optional passphrase (reveal, burn).
-type Keyed = fn(&str, Option<&Zeroizing<String>>) -> RequestSpec;
+type Keyed<T> = fn(&str, Option<&Zeroizing<String>>) -> Request<T>;
 
 #[derive(Debug)]
 pub struct Client {
@@ -62,9 +62,9 @@ impl Client {
     call.started(self.transport.timeout())
   }
 
-  async fn call(&self, req: RequestSpec, call: &CallOptions) -> Result<Value> {
-    let resp = self.transport.send(&req, call).await?;
-    (req.parse)(req.op, &self.ctx(), &resp)
+  async fn call<T>(&self, req: Request<T>, call: &CallOptions) -> Result<T> {
+    let resp = self.transport.send(&req.spec, call).await?;
+    (req.parse)(req.spec.op, &self.ctx(), &resp)
   }
 
   fn require_account(&self, op: Op) -> Result<()> {
@@ -81,7 +81,7 @@ impl Client {
   }
 
   /// `true` when the server says it is "nominal".
-  pub async fn status(&self, call: &CallOptions) -> Result<Value> {
+  pub async fn status(&self, call: &CallOptions) -> Result<bool> {
     let call = &self.start(call);
     let req = match self.version {
       ApiVersion::V1 => v1::status(),
@@ -90,7 +90,7 @@ impl Client {
     self.call(req, call).await
   }
 
-  pub async fn share(&self, mut params: ShareParams, call: &CallOptions) -> Result<Value> {
+  pub async fn share(&self, mut params: ShareParams, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut params.options)?;
     let req = match self.version {
@@ -101,14 +101,14 @@ impl Client {
     self.call(req, call).await
   }
 
-  pub async fn generate(&self, mut options: CreateOptions, call: &CallOptions) -> Result<Value> {
+  pub async fn generate(&self, mut options: CreateOptions, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut options)?;
     match self.version {
       ApiVersion::V1 => self.call(v1::generate(&options), call).await,
       ApiVersion::V2 => {
         let created = self.call(v2::generate(&options), call).await?;
-        if created.get("value").is_some() {
+        if created.value.is_some() {
           return Ok(created);
         }
         self.read_generated_value(created, call).await
@@ -120,9 +120,12 @@ impl Client {
   /// (transcript v0.26.6-more, v2 generate): read it now, once, never retried (a second view
   /// shows nothing), under the call's deadline. Without the value the call fails, with the new
   /// secret's keys in [`Error::created`] so the caller can burn it.
-  async fn read_generated_value(&self, created: Value, call: &CallOptions) -> Result<Value> {
-    let key = |name| created.get(name).and_then(Value::as_str).map(str::to_owned);
-    let (metadata_key, secret_key) = (key("metadata_key"), key("secret_key"));
+  async fn read_generated_value(
+    &self,
+    mut created: Receipt,
+    call: &CallOptions,
+  ) -> Result<Receipt> {
+    let (metadata_key, secret_key) = (created.metadata_key.clone(), created.secret_key.clone());
     let Some(metadata_key) = metadata_key.filter(|k| is_valid_key(k)) else {
       return Err(Error::new(
         ErrorKind::InvalidResponse,
@@ -140,19 +143,19 @@ impl Client {
       }));
       e
     };
-    let receipt = self
+    let mut receipt = self
       .call(v2::receipt(&metadata_key).never_retried(), call)
       .await
       .map_err(unread)?;
-    if receipt.get("value").and_then(Value::as_str).is_none() {
-      let mut receipt = receipt;
-      wire::wipe(&mut receipt);
+    // The receipt (wiped when dropped) gives up its value to the new secret's answer.
+    let Some(value) = receipt.value.take() else {
       return Err(unread(Error::new(
         ErrorKind::InvalidResponse,
         "The server's receipt does not show the generated value",
       )));
-    }
-    Ok(v2::merge_generated_value(created, Some(receipt)))
+    };
+    created.value = Some(value);
+    Ok(created)
   }
 
   pub async fn retrieve_secret(
@@ -160,12 +163,12 @@ impl Client {
     key: &str,
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
-  ) -> Result<Value> {
-    let requests = (v1::retrieve_secret as Keyed, v2::reveal as Keyed);
+  ) -> Result<RevealedSecret> {
+    let requests = (v1::retrieve_secret as Keyed<_>, v2::reveal as Keyed<_>);
     self.keyed(key, passphrase, call, requests).await
   }
 
-  pub async fn retrieve_metadata(&self, key: &str, call: &CallOptions) -> Result<Value> {
+  pub async fn retrieve_metadata(&self, key: &str, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     validate_key(Some(key), key)?;
     let req = match self.version {
@@ -180,19 +183,19 @@ impl Client {
     key: &str,
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
-  ) -> Result<Value> {
-    let requests = (v1::burn as Keyed, v2::burn as Keyed);
+  ) -> Result<BurnResult> {
+    let requests = (v1::burn as Keyed<_>, v2::burn as Keyed<_>);
     self.keyed(key, passphrase, call, requests).await
   }
 
   /// A call on one key with an optional passphrase: the request of this client's API version.
-  async fn keyed(
+  async fn keyed<T>(
     &self,
     key: &str,
     passphrase: Option<Zeroizing<String>>,
     call: &CallOptions,
-    (on_v1, on_v2): (Keyed, Keyed),
-  ) -> Result<Value> {
+    (on_v1, on_v2): (Keyed<T>, Keyed<T>),
+  ) -> Result<T> {
     let call = &self.start(call);
     validate_key(Some(key), key)?;
     let build = match self.version {
@@ -204,7 +207,7 @@ impl Client {
     self.call(req, call).await
   }
 
-  pub async fn recent_metadata(&self, call: &CallOptions) -> Result<Value> {
+  pub async fn recent_metadata(&self, call: &CallOptions) -> Result<Vec<Receipt>> {
     let call = &self.start(call);
     self.require_account(Op::RecentMetadata)?;
     match self.version {
@@ -224,7 +227,7 @@ impl Client {
   }
 
   /// API v2 `GET /secret/:id/status`: the secret's state without revealing it.
-  pub async fn secret_status(&self, key: &str, call: &CallOptions) -> Result<Value> {
+  pub async fn secret_status(&self, key: &str, call: &CallOptions) -> Result<SecretStatus> {
     let call = &self.start(call);
     validate_key(Some(key), key)?;
     self.call(v2::secret_status(key), call).await
@@ -232,7 +235,8 @@ impl Client {
 
   /// What the server is: `{ status, version?, apiVersions }` from `/api/v1/status` and `/api/v2/*`.
   /// The two status probes run at once; all three requests share the call's one deadline.
-  pub async fn server_info(&self, call: &CallOptions) -> Result<Value> {
+  /// Fails as `/api/v1/status` failed when the server has neither API.
+  pub async fn server_info(&self, call: &CallOptions) -> Result<ServerInfo> {
     let call = &self.start(call);
     let (v1_ok, v2_ok) = tokio::join!(self.call(v1::status(), call), self.call(v2::status(), call));
     // A timeout or an abort ends the whole call, whichever probe saw it; so does a server that
@@ -254,30 +258,26 @@ impl Client {
     let version = match v2_ok {
       Some(_) => match self.call(v2::version(), call).await {
         Err(e) if matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted) => return Err(e),
-        r => r.ok(),
+        r => r.ok().flatten(),
       },
       None => None,
     };
-    let mut apis = Vec::new();
+    let mut api_versions = Vec::new();
     if v1_ok.is_ok() {
-      apis.push(Value::from("v1"));
+      api_versions.push("v1");
     }
     if v2_ok.is_some() {
-      apis.push(Value::from("v2"));
+      api_versions.push("v2");
     }
-    let nominal =
-      matches!(v1_ok, Ok(Value::Bool(true))) || matches!(v2_ok, Some(Value::Bool(true)));
-    if apis.is_empty() {
-      return v1_ok.map(|_| Value::Null);
+    let nominal = matches!(v1_ok, Ok(true)) || v2_ok == Some(true);
+    if let (true, Err(e)) = (api_versions.is_empty(), v1_ok) {
+      return Err(e);
     }
-    let mut out = serde_json::Map::new();
-    out.insert(
-      "status".into(),
-      Value::from(if nominal { "nominal" } else { "offline" }),
-    );
-    out.insert("version".into(), version.unwrap_or(Value::Null));
-    out.insert("apiVersions".into(), Value::Array(apis));
-    Ok(Value::Object(out))
+    Ok(ServerInfo {
+      status: if nominal { "nominal" } else { "offline" },
+      version,
+      api_versions,
+    })
   }
 
   fn apply_defaults(&self, options: &mut CreateOptions) -> Result<()> {
@@ -292,9 +292,4 @@ impl Client {
     }
     Ok(())
   }
-}
-
-/// Re-exported for the napi layer: wipes a parsed answer after it has been handed over.
-pub fn wipe(value: &mut Value) {
-  wire::wipe(value)
 }

@@ -3,9 +3,11 @@
 //! - [`wire`]: routes, parameter encoding and answer parsing for API v1 and v2 (no I/O).
 //! - [`tls`]: which certificates a client trusts (`ca`).
 //! - [`transport`]: one reqwest client per [`Client`], timeouts, cancellation, safe retries.
-//! - [`client`]: the calls, as async functions that return JSON values.
+//! - [`client`]: the calls, as async functions that return the typed models of [`answers`].
+//! - [`answers`]: the results (with the `napi` feature, also declared to TypeScript by napi-rs).
 //! - [`secret_buf`]: the one wiping buffer type for anything that may hold a secret.
 
+pub mod answers;
 pub mod client;
 pub mod config;
 pub mod e2e;

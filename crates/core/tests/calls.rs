@@ -24,6 +24,11 @@ fn share_params() -> ShareParams {
   }
 }
 
+/// A result as the JSON callers get.
+fn json<T: serde::Serialize>(answer: T) -> Value {
+  serde_json::to_value(answer).unwrap()
+}
+
 fn text(v: &Value, field: &str) -> String {
   v[field].as_str().unwrap_or_default().to_owned()
 }
@@ -40,7 +45,7 @@ async fn errors_name_routes_never_keys_or_secrets() {
     let s = server(generation).await;
     let c = client(&s, version);
     let call = CallOptions::default();
-    let shared = c.share(share_params(), &call).await.unwrap();
+    let shared = json(c.share(share_params(), &call).await.unwrap());
     let (secret_key, metadata_key) = (text(&shared, "secret_key"), text(&shared, "metadata_key"));
     assert!(!secret_key.is_empty() && !metadata_key.is_empty());
     let v2 = version == ApiVersion::V2;
@@ -81,12 +86,13 @@ async fn errors_name_routes_never_keys_or_secrets() {
         fault(&s, server_route, Some(1), kind);
         let pass = || Some(Zeroizing::new(PASSPHRASE.to_owned()));
         let err = match server_route {
-          r if r.contains("reveal") || r == "POST /api/v1/secret/:key" => {
-            c.retrieve_secret(&secret_key, pass(), &call).await
-          }
-          r if r.ends_with("burn") => c.burn(&metadata_key, pass(), &call).await,
-          r if r.ends_with("status") => c.secret_status(&secret_key, &call).await,
-          _ => c.retrieve_metadata(&metadata_key, &call).await,
+          r if r.contains("reveal") || r == "POST /api/v1/secret/:key" => c
+            .retrieve_secret(&secret_key, pass(), &call)
+            .await
+            .map(json),
+          r if r.ends_with("burn") => c.burn(&metadata_key, pass(), &call).await.map(json),
+          r if r.ends_with("status") => c.secret_status(&secret_key, &call).await.map(json),
+          _ => c.retrieve_metadata(&metadata_key, &call).await.map(json),
         }
         .unwrap_err();
         assert_eq!(err.kind, ErrorKind::InternalServer, "{err:?}");
@@ -105,10 +111,11 @@ async fn errors_name_routes_never_keys_or_secrets() {
       }
     }
     // The secret was never revealed or burned by the faulted calls: it still reads once.
-    let got = c
-      .retrieve_secret(&secret_key, Some(Zeroizing::new(PASSPHRASE.into())), &call)
-      .await
-      .unwrap();
+    let got = json(
+      c.retrieve_secret(&secret_key, Some(Zeroizing::new(PASSPHRASE.into())), &call)
+        .await
+        .unwrap(),
+    );
     assert_eq!(text(&got, "value"), SECRET);
     s.close().await;
   }
@@ -174,7 +181,7 @@ async fn no_retry_wait_past_the_deadline() {
       html: false,
     },
   );
-  assert_eq!(c.status(&within(10_000)).await.unwrap(), Value::Bool(true));
+  assert!(c.status(&within(10_000)).await.unwrap());
   assert_eq!(count(&s, "GET /api/v1/status"), 3);
   s.close().await;
 }
@@ -185,7 +192,7 @@ async fn a_reveal_is_never_repeated() {
   let s = server(Generation::V0_26).await;
   let c = client(&s, ApiVersion::V1);
   let call = CallOptions::default();
-  let shared = c.share(share_params(), &call).await.unwrap();
+  let shared = json(c.share(share_params(), &call).await.unwrap());
   fault(
     &s,
     "POST /api/v1/secret/:key",
@@ -203,7 +210,7 @@ async fn a_reveal_is_never_repeated() {
 }
 
 async fn generate_v2(c: &Client, call: &CallOptions) -> ots_core::Result<Value> {
-  c.generate(CreateOptions::default(), call).await
+  c.generate(CreateOptions::default(), call).await.map(json)
 }
 
 /// v2 `generate` on v0.26 reads the value from the receipt once; if that read fails it never
@@ -248,10 +255,11 @@ async fn v2_generate_reads_its_value_once_or_fails_with_the_keys() {
     assert_eq!(count(&s, RECEIPT), before + 1);
     let created = e.created.clone().expect("the keys of the generated secret");
     assert!(created.secret_key.is_some());
-    let burned = c
-      .burn(&created.metadata_key, None, &CallOptions::default())
-      .await
-      .unwrap();
+    let burned = json(
+      c.burn(&created.metadata_key, None, &CallOptions::default())
+        .await
+        .unwrap(),
+    );
     assert_eq!(burned["state"]["state"], "burned");
   }
   s.close().await;

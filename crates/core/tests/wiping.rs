@@ -101,19 +101,22 @@ fn no_freed_block_holds_the_secret_after_share_reveal_and_v2_conceal() {
           ..Default::default()
         },
       };
-      let mut shared = c.share(params, &call).await.unwrap();
-      let key = shared["secret_key"].as_str().unwrap().to_owned();
-      ots_core::client::wipe(&mut shared);
-      let mut revealed = c
+      let shared = c.share(params, &call).await.unwrap();
+      let key = shared.secret_key.clone().unwrap();
+      // The models wipe themselves when dropped.
+      drop(shared);
+      let revealed = c
         .retrieve_secret(&key, Some(passphrase()), &call)
         .await
         .unwrap();
-      assert_eq!(revealed["value"].as_str(), Some(marker()));
+      assert_eq!(
+        revealed.value.as_deref().map(String::as_str),
+        Some(marker())
+      );
       // What the napi layer hands to JS.
       let text = ots_core::secret_buf::to_json(&revealed).unwrap();
       assert!(text.windows(MARKER.len()).any(|w| w == MARKER));
       drop(text);
-      ots_core::client::wipe(&mut revealed);
       drop(revealed);
       drop(c);
     }

@@ -1,12 +1,12 @@
 //! The calls with end-to-end encryption, on top of [`Client`]: the server sees only envelopes, and
 //! the key goes from [`share`]'s link to [`retrieve_secret`] in the fragment, never in a request.
 
-use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{
   is_envelope, key_from_link_or_fragment, open, parse_link, seal, DecryptionFailure, RootKey,
 };
+use crate::answers::{Receipt, RevealedSecret};
 use crate::client::{CallOptions, Client};
 use crate::error::{Envelope, Error, ErrorKind, Result};
 use crate::key::{invalid_key, is_valid_key};
@@ -14,18 +14,22 @@ use crate::wire::ShareParams;
 
 /// `share(secret, { encrypt: true })`: seals the secret, shares the envelope, and puts the key in
 /// the fragment of `share_link`. Everything else in the answer is the server's, as for a plain share.
-pub async fn share(client: &Client, mut params: ShareParams, call: &CallOptions) -> Result<Value> {
+pub async fn share(
+  client: &Client,
+  mut params: ShareParams,
+  call: &CallOptions,
+) -> Result<Receipt> {
   let sealed = seal(&params.secret)?;
   // The plaintext's buffer is wiped as it is replaced.
   params.secret = Zeroizing::new(sealed.envelope);
   let mut answer = client.share(params, call).await?;
-  match answer.get_mut("share_link") {
-    Some(Value::String(link)) => {
+  match &mut answer.share_link {
+    Some(link) => {
       link.push('#');
       link.push_str(&sealed.key.to_fragment());
       Ok(answer)
     }
-    _ => Err(Error::new(
+    None => Err(Error::new(
       ErrorKind::InvalidResponse,
       "The server's answer to share has no share_link to carry the decryption key",
     )),
@@ -41,10 +45,10 @@ pub async fn retrieve_secret(
   link_or_key: &str,
   passphrase: Option<Zeroizing<String>>,
   call: &CallOptions,
-) -> Result<Value> {
+) -> Result<RevealedSecret> {
   let (key, root) = split_link_or_key(link_or_key)?;
   let mut answer = client.retrieve_secret(key, passphrase, call).await?;
-  let Some(Value::String(value)) = answer.get_mut("value") else {
+  let Some(value) = &mut answer.value else {
     return Ok(answer);
   };
   if !is_envelope(value) {
@@ -53,15 +57,13 @@ pub async fn retrieve_secret(
   if let Some(root) = root {
     match open(value, &root) {
       Ok(plaintext) => {
-        let mut envelope = std::mem::replace(value, String::from(plaintext.as_str()));
+        let mut envelope = std::mem::replace(&mut **value, String::from(plaintext.as_str()));
         envelope.zeroize();
       }
       Err(failure) => return Err(decryption_error(failure, value)),
     }
   }
-  if let Value::Object(fields) = &mut answer {
-    fields.insert("encrypted".into(), Value::Bool(true));
-  }
+  answer.encrypted = Some(true);
   Ok(answer)
 }
 

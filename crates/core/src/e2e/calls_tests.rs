@@ -37,6 +37,11 @@ fn params(secret: &str) -> ShareParams {
   }
 }
 
+/// A result as the JSON callers get.
+fn json<T: serde::Serialize>(answer: T) -> Value {
+  serde_json::to_value(answer).unwrap()
+}
+
 fn text<'a>(v: &'a Value, field: &str) -> &'a str {
   v[field]
     .as_str()
@@ -61,14 +66,16 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     (Generation::V0_26, ApiVersion::V1),
   ] {
     let (server, client) = setup(generation, version).await;
-    let shared = share(&client, params("pâté 🔑 launch code"), &call)
-      .await
-      .unwrap();
+    let shared = json(
+      share(&client, params("pâté 🔑 launch code"), &call)
+        .await
+        .unwrap(),
+    );
     let link = text(&shared, "share_link");
     let (without, fragment) = link.split_once('#').unwrap();
     assert!(without.ends_with(text(&shared, "secret_key")), "{link}");
     assert_eq!(fragment.len(), 43);
-    let opened = retrieve_secret(&client, link, None, &call).await.unwrap();
+    let opened = json(retrieve_secret(&client, link, None, &call).await.unwrap());
     assert_eq!(
       text(&opened, "value"),
       "pâté 🔑 launch code",
@@ -77,10 +84,12 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     assert_eq!(opened["encrypted"], Value::Bool(true));
 
     // Without the fragment, the same kind of secret comes back as the envelope the server kept.
-    let shared = share(&client, params("second"), &call).await.unwrap();
-    let kept = retrieve_secret(&client, text(&shared, "secret_key"), None, &call)
-      .await
-      .unwrap();
+    let shared = json(share(&client, params("second"), &call).await.unwrap());
+    let kept = json(
+      retrieve_secret(&client, text(&shared, "secret_key"), None, &call)
+        .await
+        .unwrap(),
+    );
     let envelope = text(&kept, "value");
     assert!(
       envelope.starts_with("ots-e2e/1 ") && !envelope.contains("second"),
@@ -98,12 +107,16 @@ async fn the_largest_plaintext_fits_v0_26_and_one_byte_more_is_refused_unsent() 
   let (server, client) = setup(Generation::V0_26, ApiVersion::V2).await;
   let call = CallOptions::default();
   let max = max_plaintext_bytes();
-  let shared = share(&client, params(&"a".repeat(max)), &call)
-    .await
-    .unwrap();
-  let opened = retrieve_secret(&client, text(&shared, "share_link"), None, &call)
-    .await
-    .unwrap();
+  let shared = json(
+    share(&client, params(&"a".repeat(max)), &call)
+      .await
+      .unwrap(),
+  );
+  let opened = json(
+    retrieve_secret(&client, text(&shared, "share_link"), None, &call)
+      .await
+      .unwrap(),
+  );
   assert_eq!(text(&opened, "value").len(), max);
   let before = server.request_counts().values().sum::<u64>();
   let err = share(&client, params(&"a".repeat(max + 1)), &call)
@@ -122,7 +135,7 @@ async fn the_largest_plaintext_fits_v0_26_and_one_byte_more_is_refused_unsent() 
 async fn a_bad_fragment_consumes_nothing_and_a_wrong_key_keeps_the_envelope() {
   let (server, client) = setup(Generation::V0_26, ApiVersion::V1).await;
   let call = CallOptions::default();
-  let shared = share(&client, params("keep me"), &call).await.unwrap();
+  let shared = json(share(&client, params("keep me"), &call).await.unwrap());
   let link = text(&shared, "share_link").to_owned();
   let (base, fragment) = link.split_once('#').unwrap();
 
@@ -166,10 +179,12 @@ async fn a_bad_fragment_consumes_nothing_and_a_wrong_key_keeps_the_envelope() {
 async fn plain_secrets_read_through_a_link_are_untouched() {
   let (server, client) = setup(Generation::V0_22, ApiVersion::V1).await;
   let call = CallOptions::default();
-  let shared = client.share(params("plain"), &call).await.unwrap();
-  let got = retrieve_secret(&client, text(&shared, "share_link"), None, &call)
-    .await
-    .unwrap();
+  let shared = json(client.share(params("plain"), &call).await.unwrap());
+  let got = json(
+    retrieve_secret(&client, text(&shared, "share_link"), None, &call)
+      .await
+      .unwrap(),
+  );
   assert_eq!(text(&got, "value"), "plain");
   assert!(got.get("encrypted").is_none());
   server.close().await;

@@ -2,13 +2,16 @@
 //! with `{"message": ...}` (the real status in `X-OTS-Intended-Status` from v0.24.6; transcript
 //! v0.26.6-api-v1-v2).
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use super::lenient::Objs;
 use super::{
-  coerce_number, form_encode, is_rate_limit_message, size_limit_message, with_share_link, Body,
-  Context, CreateOptions, Method, Op, RawResponse, RequestSpec, ShareParams,
+  add_share_link, form_encode, is_rate_limit_message, size_limit_message, Body, Context,
+  CreateOptions, Method, Op, RawResponse, Request, RequestSpec, ShareParams,
 };
+use crate::answers::{BurnResult, Extra, Receipt, RevealedSecret};
 use crate::error::{Error, ErrorKind, Result};
 
 fn spec(
@@ -18,25 +21,25 @@ fn spec(
   key: Option<&str>,
   body: Option<Body>,
 ) -> RequestSpec {
-  RequestSpec::new(op, method, route, key, body, parse)
+  RequestSpec::new(op, method, route, key, body)
 }
 
-pub fn status() -> RequestSpec {
-  spec(Op::Status, Method::Get, "/api/v1/status", None, None)
+pub fn status() -> Request<bool> {
+  spec(Op::Status, Method::Get, "/api/v1/status", None, None).parsed_by(nominal)
 }
 
 /// `POST /share`: `secret`, `ttl`, `passphrase`, `recipient`, `share_domain`.
-pub fn share(params: &ShareParams) -> RequestSpec {
+pub fn share(params: &ShareParams) -> Request<Receipt> {
   let body = create_body(Some(&params.secret), &params.options);
-  spec(Op::Share, Method::Post, "/api/v1/share", None, body)
+  spec(Op::Share, Method::Post, "/api/v1/share", None, body).parsed_by(receipt)
 }
 
 /// `POST /generate`. `length` and `character_sets[...]` only reach servers that read them
 /// (v0.22 and v0.26 honour `length`: transcripts v0.22.11-more, v0.26.6-more); older ones ignore
 /// unknown parameters.
-pub fn generate(options: &CreateOptions) -> RequestSpec {
+pub fn generate(options: &CreateOptions) -> Request<Receipt> {
   let body = create_body(None, options);
-  spec(Op::Generate, Method::Post, "/api/v1/generate", None, body)
+  spec(Op::Generate, Method::Post, "/api/v1/generate", None, body).parsed_by(receipt)
 }
 
 /// The form body of share and generate; `None` when there is nothing to send.
@@ -82,7 +85,10 @@ fn passphrase_body(passphrase: Option<&Zeroizing<String>>) -> Option<Body> {
 }
 
 /// `POST /secret/:key`. Destroys the secret on success.
-pub fn retrieve_secret(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+pub fn retrieve_secret(
+  key: &str,
+  passphrase: Option<&Zeroizing<String>>,
+) -> Request<RevealedSecret> {
   let body = passphrase_body(passphrase);
   spec(
     Op::RetrieveSecret,
@@ -91,10 +97,11 @@ pub fn retrieve_secret(key: &str, passphrase: Option<&Zeroizing<String>>) -> Req
     Some(key),
     body,
   )
+  .parsed_by(revealed)
 }
 
 /// `POST /private/:key`: the route every generation has, and the one 2.1.1 used.
-pub fn retrieve_metadata(key: &str) -> RequestSpec {
+pub fn retrieve_metadata(key: &str) -> Request<Receipt> {
   spec(
     Op::RetrieveMetadata,
     Method::Post,
@@ -102,10 +109,11 @@ pub fn retrieve_metadata(key: &str) -> RequestSpec {
     Some(key),
     None,
   )
+  .parsed_by(receipt)
 }
 
 /// `POST /private/:key/burn` (v0.10.1+). `passphrase` is needed from v0.19 when the secret has one.
-pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> Request<BurnResult> {
   let body = passphrase_body(passphrase);
   spec(
     Op::Burn,
@@ -114,10 +122,11 @@ pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
     Some(key),
     body,
   )
+  .parsed_by(burned)
 }
 
 /// `GET /private/recent` (v0.9.2+; broken on v0.21-v0.23: transcript v0.22.11-api-v1).
-pub fn recent() -> RequestSpec {
+pub fn recent() -> Request<Vec<Receipt>> {
   spec(
     Op::RecentMetadata,
     Method::Get,
@@ -125,73 +134,66 @@ pub fn recent() -> RequestSpec {
     None,
     None,
   )
+  .parsed_by(recent_list)
 }
 
-/// Fields old servers sent as strings (v0.22's v2 answers, the v0.10 docs): always numbers to callers.
-const NUMERIC_FIELDS: [&str; 8] = [
-  "ttl",
-  "metadata_ttl",
-  "secret_ttl",
-  "receipt_ttl",
-  "created",
-  "updated",
-  "received",
-  "burned",
-];
-
-fn coerce_record(record: &mut Map<String, Value>) {
-  for f in NUMERIC_FIELDS {
-    if let Some(v) = record.get_mut(f) {
-      coerce_number(v);
-    }
-  }
-}
-
-/// Turns a v1 answer into the call's result, or into the error it stands for.
-pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
+/// A 2xx answer read as `T` (numbers old servers sent as strings are numbers: the v0.10 docs);
+/// any other answer as its error.
+fn read<'a, T: Deserialize<'a>>(op: Op, resp: &'a RawResponse) -> Result<T> {
   if !(200..300).contains(&resp.status) {
     return Err(error(op, resp));
   }
-  let value = resp.json()?;
-  match (op, value) {
-    (Op::Status, Value::Object(obj)) => Ok(Value::Bool(
-      obj.get("status").and_then(Value::as_str) == Some("nominal"),
-    )),
-    // A 200 whose object carries `message` is still an error.
-    (_, Value::Object(obj)) if obj.contains_key("message") && !obj.contains_key("metadata_key") => {
-      Err(error_from_json(op, resp, &Value::Object(obj)))
-    }
-    (Op::Share | Op::Generate | Op::RetrieveMetadata, Value::Object(mut obj)) => {
-      coerce_record(&mut obj);
-      Ok(Value::Object(with_share_link(ctx, obj)))
-    }
-    (Op::Burn, Value::Object(mut obj)) => {
-      if let Some(Value::Object(state)) = obj.get_mut("state") {
-        coerce_record(state);
-        // v0.22.11 and v0.26.6 report the receipt as it was before the burn ("new"; transcripts
-        // v0.22.11 and v0.26.6 #17). A successful burn is a burn: say so, keep the server's word.
-        let reported = state
-          .get("state")
-          .and_then(Value::as_str)
-          .map(str::to_owned);
-        if let Some(r) = reported.filter(|r| r != "burned") {
-          state.insert("state".into(), Value::from("burned"));
-          state.insert("raw_state".into(), Value::from(r));
-        }
-      }
-      Ok(Value::Object(obj))
-    }
-    (Op::RecentMetadata, Value::Array(mut items)) => {
-      for item in &mut items {
-        if let Value::Object(rec) = item {
-          coerce_record(rec);
-        }
-      }
-      Ok(Value::Array(items))
-    }
-    (Op::RetrieveSecret, Value::Object(obj)) => Ok(Value::Object(obj)),
-    (_, _) => Err(resp.unexpected_shape(op)),
+  resp.read(op)
+}
+
+/// A 200 whose object carries `message` (and is not a receipt) is still an error.
+fn refused(op: Op, resp: &RawResponse, extra: &Extra, has_metadata_key: bool) -> Result<()> {
+  if extra.get("message").is_none() || has_metadata_key || extra.get("metadata_key").is_some() {
+    return Ok(());
   }
+  let body = serde_json::from_slice::<Value>(&resp.body).unwrap_or(Value::Null);
+  Err(error_from_json(op, resp, &body))
+}
+
+/// `GET /status`: `true` when the server says "nominal".
+fn nominal(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<bool> {
+  let answer: Map<String, Value> = read(op, resp)?;
+  Ok(answer.get("status").and_then(Value::as_str) == Some("nominal"))
+}
+
+/// share, generate, retrieveMetadata: the server's receipt, with `share_link`.
+fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
+  let mut r: Receipt = read(op, resp)?;
+  refused(op, resp, &r.extra, r.metadata_key.is_some())?;
+  add_share_link(ctx, &mut r);
+  Ok(r)
+}
+
+fn revealed(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<RevealedSecret> {
+  let r: RevealedSecret = read(op, resp)?;
+  refused(op, resp, &r.extra, false)?;
+  Ok(r)
+}
+
+fn burned(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<BurnResult> {
+  let mut r: BurnResult = read(op, resp)?;
+  refused(op, resp, &r.extra, false)?;
+  if let Some(state) = &mut r.state {
+    // v0.22.11 and v0.26.6 report the receipt as it was before the burn ("new"; transcripts
+    // v0.22.11 and v0.26.6 #17). A successful burn is a burn: say so, keep the server's word.
+    if let Some(reported) = state.state.take_if(|s| s != "burned") {
+      state.state = Some("burned".to_owned());
+      state.raw_state = Some(reported);
+    }
+  }
+  Ok(r)
+}
+
+/// `GET /private/recent`: a list of receipts (items that are not objects are left out).
+fn recent_list(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<Vec<Receipt>> {
+  read::<Objs<Receipt>>(op, resp)?
+    .0
+    .ok_or_else(|| resp.unexpected_shape(op))
 }
 
 /// Maps a v1 error answer to an error of the matching class, with 2.1.1's messages.
@@ -259,7 +261,11 @@ fn from_message(op: Op, resp: &RawResponse, message: &str) -> Error {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use serde_json::json;
+
+  /// A result as the JSON callers get.
+  fn json<T: serde::Serialize>(r: Result<T>) -> Value {
+    serde_json::to_value(r.unwrap()).unwrap()
+  }
 
   fn resp(status: u16, ct: &str, body: &str) -> RawResponse {
     RawResponse {
@@ -288,42 +294,27 @@ mod tests {
         ..Default::default()
       },
     };
-    let s = share(&p);
+    let s = share(&p).spec;
     assert_eq!(s.path, "/api/v1/share");
     assert_eq!(
       &s.body.unwrap().bytes[..],
       b"secret=a%26b&passphrase=pw&ttl=3600"
     );
-    assert!(generate(&CreateOptions::default()).body.is_none());
+    assert!(generate(&CreateOptions::default()).spec.body.is_none());
   }
 
   #[test]
   fn status_is_a_boolean() {
-    assert_eq!(
-      parse(
-        Op::Status,
-        &CTX,
-        &resp(200, JSON, r#"{"status":"nominal","locale":"en"}"#)
-      )
-      .unwrap(),
-      json!(true)
-    );
-    assert_eq!(
-      parse(
-        Op::Status,
-        &CTX,
-        &resp(200, JSON, r#"{"status":"offline"}"#)
-      )
-      .unwrap(),
-      json!(false)
-    );
+    let status = |body| nominal(Op::Status, &CTX, &resp(200, JSON, body));
+    assert!(status(r#"{"status":"nominal","locale":"en"}"#).unwrap());
+    assert!(!status(r#"{"status":"offline"}"#).unwrap());
   }
 
   #[test]
   fn share_link_added_and_strings_become_numbers() {
     // The v0.10 docs example, with numbers as strings.
     let body = r#"{"custid":"USERNAME","metadata_key":"qjpjroeit8wra0ojeyhcw5pjsgwtuq7","secret_key":"153l8vbwqx5taskp92pf05uvgjefvu9","ttl":"3600","updated":"1324174006","created":"1324174006"}"#;
-    let v = parse(Op::Share, &CTX, &resp(200, JSON, body)).unwrap();
+    let v = json(receipt(Op::Share, &CTX, &resp(200, JSON, body)));
     assert_eq!(
       v["share_link"],
       "http://h/secret/153l8vbwqx5taskp92pf05uvgjefvu9"
@@ -447,20 +438,20 @@ mod tests {
       !e.message.contains("text/html"),
       "500 keeps 2.1.1's exact message"
     );
-    let e = parse(Op::Share, &CTX, &resp(200, "text/html", "<html></html>")).unwrap_err();
+    let e = receipt(Op::Share, &CTX, &resp(200, "text/html", "<html></html>")).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidResponse);
     assert!(
       e.message.contains("text/html") && e.message.contains("200"),
       "{}",
       e.message
     );
-    let e = parse(Op::Share, &CTX, &resp(200, JSON, r#"{"custid":"#)).unwrap_err();
+    let e = receipt(Op::Share, &CTX, &resp(200, JSON, r#"{"custid":"#)).unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidResponse);
   }
 
   #[test]
   fn a_successful_burn_reports_burned() {
-    let v = parse(
+    let v = json(burned(
       Op::Burn,
       &CTX,
       &resp(
@@ -468,8 +459,7 @@ mod tests {
         JSON,
         r#"{"state":{"metadata_key":"m","state":"new"},"secret_shortkey":"abc"}"#,
       ),
-    )
-    .unwrap();
+    ));
     assert_eq!(
       (
         v["state"]["state"].as_str(),
@@ -482,7 +472,7 @@ mod tests {
   #[test]
   fn received_metadata_has_no_share_link() {
     let body = r#"{"custid":"a","metadata_key":"m","ttl":60,"state":"received","received":1}"#;
-    let v = parse(Op::RetrieveMetadata, &CTX, &resp(200, JSON, body)).unwrap();
+    let v = json(receipt(Op::RetrieveMetadata, &CTX, &resp(200, JSON, body)));
     assert!(v.get("share_link").is_none());
   }
 }

@@ -1,11 +1,18 @@
-//! API v2 answers as results: each envelope normalised to the v1 field names.
+//! API v2 answers as results: each envelope read straight into a typed model of what the request
+//! needs (unknown fields skipped, not built), then reshaped to the v1 models. Only with the
+//! client's `raw` option is the answer also kept as a JSON value, as `raw`.
 
-use serde_json::{Map, Value};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::Value;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::errors::{error, message_of};
-use super::receipt::normalise_receipt;
+use super::receipt::{flag, normalise_receipt, text, Record, SecretPart};
+use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus};
 use crate::error::{Error, ErrorKind, Result};
-use crate::wire::{coerce_number, with_share_link, Context, Op, RawResponse};
+use crate::wire::lenient::{self, number, put, some, Obj, Objs};
+use crate::wire::{add_share_link, wipe, Context, Op, RawResponse};
 
 /// Internal state names of every generation in the v1 vocabulary (the server's own `V1_STATE_MAP`).
 pub fn map_state(state: &str) -> &str {
@@ -17,181 +24,134 @@ pub fn map_state(state: &str) -> &str {
   }
 }
 
-pub fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Value> {
+/// A v2 answer: `{success, custid, record | records, details}` (an error also has `error` or
+/// `message`). `R` is what the request needs of `record`, `D` of `details`.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "R: Deserialize<'de>, D: Deserialize<'de>"))]
+struct Envelope<R, D> {
+  #[serde(default, deserialize_with = "flag")]
+  success: Option<bool>,
+  #[serde(default, deserialize_with = "text")]
+  custid: Option<String>,
+  #[serde(default, deserialize_with = "text")]
+  error: Option<String>,
+  #[serde(default, deserialize_with = "text")]
+  message: Option<String>,
+  /// Present but not an object reads as `Some(Obj(None))`.
+  #[serde(default, deserialize_with = "some")]
+  record: Option<Obj<R>>,
+  #[serde(default)]
+  records: Option<Objs<Record>>,
+  #[serde(default)]
+  details: Option<Obj<D>>,
+}
+
+impl<R, D> Default for Envelope<R, D> {
+  fn default() -> Self {
+    Envelope {
+      success: None,
+      custid: None,
+      error: None,
+      message: None,
+      record: None,
+      records: None,
+      details: None,
+    }
+  }
+}
+
+impl<R, D> Envelope<R, D> {
+  /// `record` when it is an object.
+  fn record(&mut self) -> Option<R> {
+    self.record.take().and_then(|r| r.0)
+  }
+
+  fn details(&mut self) -> Option<D> {
+    self.details.take().and_then(|d| d.0)
+  }
+}
+
+/// A 2xx answer read as an envelope, and with `keep_raw` (the client's `raw` option) also as the
+/// whole JSON value; a non-2xx answer as its error. An answer that is not an object reads as an empty envelope
+/// (each request then says what it misses).
+fn read<R, D>(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope<R, D>, Option<Value>)>
+where
+  Envelope<R, D>: DeserializeOwned,
+{
   if !(200..300).contains(&resp.status) {
     return Err(error(op, resp));
   }
-  let mut raw = resp.json()?;
-  let shape_error = || resp.unexpected_shape(op);
-  if raw.get("success") == Some(&Value::Bool(false)) {
-    // Burn without effect, or a failure reported with 200.
-    return Err(match op {
-      Op::Burn => Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status),
-      _ => Error::new(
-        ErrorKind::Api,
-        resp.describe(message_of(&raw).unwrap_or("success: false")),
-      )
-      .with_status(resp.status),
-    });
-  }
-  let out = match op {
-    Op::Status => Value::Bool(raw.get("status").and_then(Value::as_str) == Some("nominal")),
-    Op::Version => version_string(&raw).map(Value::from).unwrap_or(Value::Null),
-    Op::Share | Op::Generate => {
-      let value = take_secret(&mut raw, &["record", "secret", "secret_value"]);
-      let record = raw
-        .get("record")
-        .and_then(Value::as_object)
-        .ok_or_else(shape_error)?;
-      let receipt = record
-        .get("receipt")
-        .or_else(|| record.get("metadata"))
-        .filter(|r| r.is_object())
-        .ok_or_else(shape_error)?;
-      let secret = record.get("secret");
-      let mut out = normalise_receipt(ctx, receipt, secret, raw.get("custid"), None);
-      if let Some(v) = value {
-        out.insert("value".into(), v);
-      }
-      finish(ctx, out, raw)
-    }
-    Op::RetrieveMetadata => {
-      // The value of a generated secret, on the creator's first view (v0.24+).
-      let value = take_secret(&mut raw, &["details", "secret_value"]).filter(|v| v != "");
-      let record = raw
-        .get("record")
-        .filter(|r| r.is_object())
-        .ok_or_else(shape_error)?;
-      let out = normalise_receipt(ctx, record, None, raw.get("custid"), value);
-      finish(ctx, out, raw)
-    }
-    Op::RetrieveSecret => {
-      let value = take_secret(&mut raw, &["record", "secret_value"]);
-      let record = raw
-        .get("record")
-        .and_then(Value::as_object)
-        .ok_or_else(shape_error)?;
-      let Some(value) = value else {
-        // 200 without a value: not revealed (see `details`).
-        let wrong = raw.pointer("/details/correct_passphrase") == Some(&Value::Bool(false))
-          && record.get("has_passphrase") == Some(&Value::Bool(true));
-        return Err(if wrong {
-          Error::new(ErrorKind::IncorrectPassphrase, "Incorrect passphrase")
-            .with_status(resp.status)
-        } else {
-          Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status)
-        });
-      };
-      let mut out = Map::new();
-      out.insert("value".into(), value);
-      out.insert(
-        "secret_key".into(),
-        record
-          .get("key")
-          .or_else(|| record.get("identifier"))
-          .cloned()
-          .unwrap_or(Value::Null),
-      );
-      keep_raw(ctx, &mut out, raw);
-      Value::Object(out)
-    }
-    Op::Burn => {
-      // v0.26 answers a second burn with a bare `{"success":true}`: nothing was burned this time.
-      let record = raw
-        .get("record")
-        .and_then(Value::as_object)
-        .ok_or_else(|| {
-          Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status)
-        })?;
-      let state = normalise_receipt(ctx, &raw["record"], None, raw.get("custid"), None);
-      let shortkey = record
-        .get("secret_shortid")
-        .or_else(|| record.get("secret_shortkey"))
-        .cloned()
-        .unwrap_or(Value::Null);
-      let mut state = state;
-      state.insert("state".into(), Value::from("burned"));
-      let mut out = Map::new();
-      out.insert("state".into(), Value::Object(state));
-      out.insert("secret_shortkey".into(), shortkey);
-      keep_raw(ctx, &mut out, raw);
-      Value::Object(out)
-    }
-    Op::RecentMetadata => {
-      let records = raw
-        .get("records")
-        .and_then(Value::as_array)
-        .ok_or_else(shape_error)?;
-      let items = records
-        .iter()
-        .filter(|r| r.is_object())
-        .map(|r| {
-          let mut item = normalise_receipt(ctx, r, None, raw.get("custid"), None);
-          item.shift_remove("secret_key");
-          Value::Object(item)
-        })
-        .collect();
-      Value::Array(items)
-    }
-    Op::SecretStatus => {
-      let record = raw
-        .get("record")
-        .and_then(Value::as_object)
-        .ok_or_else(shape_error)?;
-      let raw_state = record
-        .get("state")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown");
-      let mut out = Map::new();
-      out.insert("state".into(), Value::from(map_state(raw_state)));
-      out.insert("raw_state".into(), Value::from(raw_state));
-      if let Some(v) = record.get("has_passphrase") {
-        out.insert("passphrase_required".into(), v.clone());
-      }
-      if let Some(mut v) = record.get("secret_ttl").cloned() {
-        coerce_number(&mut v);
-        out.insert("secret_ttl".into(), v);
-      }
-      keep_raw(ctx, &mut out, raw);
-      Value::Object(out)
-    }
-  };
-  Ok(out)
-}
-
-/// Removes the string at `path` from the server's answer and returns it: a secret moves into the
-/// result instead of being copied, so a result holds it once (and `raw` does not repeat it).
-fn take_secret(raw: &mut Value, path: &[&str]) -> Option<Value> {
-  let (last, parents) = path.split_last()?;
-  let mut at = raw;
-  for p in parents {
-    at = at.get_mut(*p)?;
-  }
-  let obj = at.as_object_mut()?;
-  if !obj.get(*last)?.is_string() {
-    return None;
-  }
-  obj.shift_remove(*last)
-}
-
-fn finish(ctx: &Context<'_>, mut out: Map<String, Value>, raw: Value) -> Value {
-  keep_raw(ctx, &mut out, raw);
-  Value::Object(with_share_link(ctx, out))
-}
-
-/// The server's answer goes into the result as `raw` only when the client asked for it (the `raw`
-/// option); otherwise it is wiped here, so the result is the one copy of what the server sent.
-fn keep_raw(ctx: &Context<'_>, out: &mut Map<String, Value>, mut raw: Value) {
-  if ctx.include_raw {
-    out.insert("raw".into(), raw);
+  let (envelope, raw) = if keep_raw {
+    let raw = resp.json()?;
+    let envelope =
+      Obj::<Envelope<R, D>>::deserialize(&raw).map_err(|_| resp.unexpected_shape(op))?;
+    (envelope, Some(raw))
   } else {
-    crate::wire::wipe(&mut raw);
+    (resp.read::<Obj<Envelope<R, D>>>(op)?, None)
+  };
+  Ok((envelope.0.unwrap_or_default(), raw))
+}
+
+/// `success: false` with a 2xx status: a failure the server reported as an answer.
+fn refused<R, D>(resp: &RawResponse, envelope: &Envelope<R, D>) -> Result<()> {
+  if envelope.success != Some(false) {
+    return Ok(());
+  }
+  let message = envelope.error.as_deref().or(envelope.message.as_deref());
+  Err(
+    Error::new(
+      ErrorKind::Api,
+      resp.describe(message.unwrap_or("success: false")),
+    )
+    .with_status(resp.status),
+  )
+}
+
+/// Removes the string at `path` from the server's answer kept as `raw` and wipes it: the result
+/// holds a secret once, in its `value`.
+fn drop_secret(raw: &mut Option<Value>, path: &[&str]) {
+  let Some((last, parents)) = path.split_last() else {
+    return;
+  };
+  let mut at = raw.as_mut();
+  for p in parents {
+    at = at.and_then(|v| v.get_mut(*p));
+  }
+  let Some(obj) = at.and_then(Value::as_object_mut) else {
+    return;
+  };
+  if obj.get(*last).is_some_and(Value::is_string) {
+    if let Some(mut v) = obj.shift_remove(*last) {
+      wipe(&mut v);
+    }
   }
 }
 
-/// `["0","22","11"]` -> `"0.22.11"`.
-fn version_string(raw: &Value) -> Option<String> {
-  let parts = raw.get("version")?.as_array()?;
+/// A 2xx answer as a JSON value (the small answers of `status` and `version`).
+fn read_value(op: Op, resp: &RawResponse) -> Result<Value> {
+  if !(200..300).contains(&resp.status) {
+    return Err(error(op, resp));
+  }
+  let raw = resp.json()?;
+  if raw.get("success") == Some(&Value::Bool(false)) {
+    let message = message_of(&raw).unwrap_or("success: false");
+    return Err(Error::new(ErrorKind::Api, resp.describe(message)).with_status(resp.status));
+  }
+  Ok(raw)
+}
+
+/// `GET /status`: `true` when the server says "nominal".
+pub fn status(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<bool> {
+  let raw = read_value(op, resp)?;
+  Ok(raw.get("status").and_then(Value::as_str) == Some("nominal"))
+}
+
+/// `GET /version`: `["0","22","11"]` -> `"0.22.11"`.
+pub fn version(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<Option<String>> {
+  let raw = read_value(op, resp)?;
+  let Some(parts) = raw.get("version").and_then(Value::as_array) else {
+    return Ok(None);
+  };
   let parts: Vec<String> = parts
     .iter()
     .map(|p| {
@@ -200,32 +160,209 @@ fn version_string(raw: &Value) -> Option<String> {
         .unwrap_or_else(|| p.to_string())
     })
     .collect();
-  Some(parts.join("."))
+  Ok(Some(parts.join(".")))
 }
 
-/// A v2 receipts list in the shape of API v1's `recent`: the fields v1 servers list, in their
-/// order (transcripts v0.12.1-more #8 and v0.26.6-more #8), without the v2-only extras.
-pub fn recent_as_v1(mut list: Value) -> Value {
-  if let Value::Array(items) = &mut list {
-    for item in items.iter_mut() {
-      if let Value::Object(rec) = item {
-        for extra in ["secret_key", "passphrase_required", "value", "raw_state"] {
-          rec.shift_remove(extra);
-        }
-      }
-    }
+/// `record` of a conceal or generate answer: the receipt (`receipt` v0.24+, `metadata` before) and
+/// the secret's half. A receipt field that is present decides, even when it is not an object.
+#[derive(Deserialize)]
+struct Created {
+  #[serde(default, deserialize_with = "some")]
+  receipt: Option<Obj<Record>>,
+  #[serde(default, deserialize_with = "some")]
+  metadata: Option<Obj<Record>>,
+  #[serde(default)]
+  secret: Obj<SecretPart>,
+}
+
+/// `POST /secret/conceal` and `/secret/generate`.
+pub fn created(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
+  let (mut envelope, mut raw) = read::<Created, IgnoredAny>(op, resp, ctx.include_raw)?;
+  refused(resp, &envelope)?;
+  let Created {
+    receipt,
+    metadata,
+    secret,
+  } = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let receipt = receipt
+    .or(metadata)
+    .and_then(|r| r.0)
+    .ok_or_else(|| resp.unexpected_shape(op))?;
+  let mut secret = secret.0.unwrap_or_default();
+  let value = secret.secret_value.take().map(Zeroizing::new);
+  drop_secret(&mut raw, &["record", "secret", "secret_value"]);
+  let mut out = normalise_receipt(ctx, receipt, Some(secret), envelope.custid, None);
+  out.value = value;
+  out.raw = raw;
+  add_share_link(ctx, &mut out);
+  Ok(out)
+}
+
+/// `details` of a receipt or a reveal.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Details {
+  /// A generated secret's value, on the creator's first view of its receipt (v0.24+).
+  #[serde(deserialize_with = "text")]
+  secret_value: Option<String>,
+  #[serde(deserialize_with = "flag")]
+  correct_passphrase: Option<bool>,
+}
+
+/// `GET /receipt/:key`.
+pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
+  let (mut envelope, mut raw) = read::<Record, Details>(op, resp, ctx.include_raw)?;
+  refused(resp, &envelope)?;
+  let value = envelope
+    .details()
+    .and_then(|d| d.secret_value)
+    .map(Zeroizing::new)
+    .filter(|v| !v.is_empty());
+  drop_secret(&mut raw, &["details", "secret_value"]);
+  let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let mut out = normalise_receipt(ctx, record, None, envelope.custid, value);
+  out.raw = raw;
+  add_share_link(ctx, &mut out);
+  Ok(out)
+}
+
+/// `record` of a reveal.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Revealed {
+  #[serde(deserialize_with = "some")]
+  key: Option<Value>,
+  #[serde(deserialize_with = "some")]
+  identifier: Option<Value>,
+  #[serde(deserialize_with = "text")]
+  secret_value: Option<String>,
+  #[serde(deserialize_with = "flag")]
+  has_passphrase: Option<bool>,
+}
+
+/// `POST /secret/:key/reveal`.
+pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<RevealedSecret> {
+  let (mut envelope, mut raw) = read::<Revealed, Details>(op, resp, ctx.include_raw)?;
+  refused(resp, &envelope)?;
+  drop_secret(&mut raw, &["record", "secret_value"]);
+  let mut record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let Some(value) = record.secret_value.take().map(Zeroizing::new) else {
+    // 200 without a value: not revealed (see `details`).
+    let wrong = envelope.details().and_then(|d| d.correct_passphrase) == Some(false)
+      && record.has_passphrase == Some(true);
+    return Err(if wrong {
+      Error::new(ErrorKind::IncorrectPassphrase, "Incorrect passphrase").with_status(resp.status)
+    } else {
+      Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status)
+    });
+  };
+  let mut out = RevealedSecret::default();
+  out.value = Some(value);
+  out.raw = raw;
+  let key = record.key.take().or(record.identifier.take());
+  put(
+    &mut out.secret_key,
+    &mut out.extra,
+    "secret_key",
+    lenient::text(key.unwrap_or(Value::Null)),
+  );
+  Ok(out)
+}
+
+/// `POST /receipt/:key/burn`.
+pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResult> {
+  let (mut envelope, raw) = read::<Record, IgnoredAny>(op, resp, ctx.include_raw)?;
+  let unknown = || Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status);
+  // Burn without effect (`success: false`), or v0.26's bare `{"success":true}` to a second burn:
+  // nothing was burned this time.
+  if envelope.success == Some(false) {
+    return Err(unknown());
+  }
+  let mut record = envelope.record().ok_or_else(unknown)?;
+  let shortkey = record
+    .secret_shortid
+    .take()
+    .or(record.secret_shortkey.take());
+  let mut state = normalise_receipt(ctx, record, None, envelope.custid, None);
+  state.state = Some("burned".to_owned());
+  let mut out = BurnResult::default();
+  out.state = Some(state);
+  out.raw = raw;
+  put(
+    &mut out.secret_shortkey,
+    &mut out.extra,
+    "secret_shortkey",
+    lenient::text(shortkey.unwrap_or(Value::Null)),
+  );
+  Ok(out)
+}
+
+/// `GET /receipt/recent`: the receipts, without their secret keys.
+pub fn recent(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Vec<Receipt>> {
+  let (envelope, _) = read::<IgnoredAny, IgnoredAny>(op, resp, false)?;
+  refused(resp, &envelope)?;
+  let records = envelope
+    .records
+    .and_then(|r| r.0)
+    .ok_or_else(|| resp.unexpected_shape(op))?;
+  let custid = envelope.custid;
+  Ok(
+    records
+      .into_iter()
+      .map(|r| {
+        let mut item = normalise_receipt(ctx, r, None, custid.clone(), None);
+        item.secret_key.zeroize();
+        item
+      })
+      .collect(),
+  )
+}
+
+/// `record` of a secret's status.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StatusRecord {
+  #[serde(deserialize_with = "text")]
+  state: Option<String>,
+  #[serde(deserialize_with = "some")]
+  has_passphrase: Option<Value>,
+  #[serde(deserialize_with = "some")]
+  secret_ttl: Option<Value>,
+}
+
+/// `GET /secret/:key/status`.
+pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<SecretStatus> {
+  let (mut envelope, raw) = read::<StatusRecord, IgnoredAny>(op, resp, ctx.include_raw)?;
+  refused(resp, &envelope)?;
+  let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let raw_state = record.state.unwrap_or_else(|| "unknown".to_owned());
+  let mut out = SecretStatus::default();
+  out.state = map_state(&raw_state).to_owned();
+  out.raw_state = raw_state;
+  out.raw = raw;
+  let x = &mut out.extra;
+  if let Some(v) = record.has_passphrase {
+    put(
+      &mut out.passphrase_required,
+      x,
+      "passphrase_required",
+      lenient::flag(v),
+    );
+  }
+  if let Some(v) = record.secret_ttl {
+    put(&mut out.secret_ttl, x, "secret_ttl", number(v));
+  }
+  Ok(out)
+}
+
+/// A v2 receipts list in the shape of API v1's `recent`: the fields v1 servers list, without the
+/// v2-only extras (transcripts v0.12.1-more #8 and v0.26.6-more #8).
+pub fn recent_as_v1(mut list: Vec<Receipt>) -> Vec<Receipt> {
+  for item in &mut list {
+    item.secret_key.zeroize();
+    item.passphrase_required = None;
+    item.value = None;
+    item.raw_state = None;
   }
   list
-}
-
-/// Adds the generated value read from the receipt (v0.24+ shows it only there).
-pub fn merge_generated_value(mut created: Value, receipt: Option<Value>) -> Value {
-  let value = receipt.as_ref().and_then(|r| r.get("value")).cloned();
-  if let (Some(v), Value::Object(obj)) = (value, &mut created) {
-    obj.insert("value".into(), v);
-  }
-  if let Some(mut r) = receipt {
-    crate::wire::wipe(&mut r);
-  }
-  created
 }

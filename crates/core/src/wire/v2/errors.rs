@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::receipt::whole_number;
 use crate::error::{Error, ErrorKind};
+use crate::wire::lenient::whole_number;
 use crate::wire::{is_rate_limit_message, size_limit_message, Op, RawResponse};
 
 pub(super) fn message_of(raw: &Value) -> Option<&str> {

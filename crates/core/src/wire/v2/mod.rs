@@ -1,7 +1,8 @@
 //! API v2: JSON bodies nested under `secret`, `{record, details}` envelopes, real status codes.
-//! Answers are normalised to the v1 field names (`metadata_key`, `secret_key`, `ttl`, `state` in
-//! the v1 vocabulary, numbers as numbers), with the server's whole answer under `raw` and the
-//! server's own state under `raw_state`, so the same calling code works on either API version.
+//! Answers are normalised to the v1 models (`metadata_key`, `secret_key`, `ttl`, `state` in the v1
+//! vocabulary, numbers as numbers), with the server's own state under `raw_state` and, with the
+//! client's `raw` option, the server's whole answer under `raw`, so the same calling code works on
+//! either API version.
 //! Transcripts v0.22.11-api-v2 and v0.26.6-api-v1-v2 show both eras.
 
 mod answers;
@@ -11,7 +12,7 @@ mod requests;
 #[cfg(test)]
 mod tests;
 
-pub use answers::{map_state, merge_generated_value, parse, recent_as_v1};
+pub use answers::{map_state, recent_as_v1};
 pub use errors::error;
 pub use requests::{
   burn, conceal, generate, receipt, recent, reveal, secret_status, status, version,

@@ -1,12 +1,16 @@
-//! One v2 receipt record, of either era, as a v1 receipt hash. The record is read into a typed
-//! model ([`Record`]) that takes each field leniently: numbers may come as strings (v0.22 sends
-//! `"secret_ttl":"3600"`, `"received":""`; transcript v0.22.11-api-v2) or as fractions (v0.26's
-//! `created`), and a field of an unexpected type reads as absent rather than failing the answer.
+//! One v2 receipt record, of either era, as a v1 receipt ([`Receipt`]). The record is read into a
+//! typed model ([`Record`]) that takes each field leniently: numbers may come as strings (v0.22
+//! sends `"secret_ttl":"3600"`, `"received":""`; transcript v0.22.11-api-v2) or as fractions
+//! (v0.26's `created`), and a field of an unexpected type reads as absent rather than failing the
+//! answer.
 
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use serde_json::{Number, Value};
+use zeroize::Zeroizing;
 
 use super::answers::map_state;
+use crate::answers::{Extra, Receipt};
+use crate::wire::lenient::{some, whole_number};
 use crate::wire::Context;
 
 /// A v2 receipt as servers send it: v0.19-v0.23 `metadata` (`key`, `custid`, string numbers,
@@ -14,7 +18,7 @@ use crate::wire::Context;
 /// `owner_id`, `receipt_ttl`, `revealed`, `recipients` as a list).
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Record {
+pub(super) struct Record {
   #[serde(deserialize_with = "text")]
   key: Option<String>,
   #[serde(deserialize_with = "text")]
@@ -49,47 +53,39 @@ struct Record {
   recipients: Vec<String>,
   #[serde(deserialize_with = "flag")]
   has_passphrase: Option<bool>,
+  /// A burn's short id of the secret, of any type (v0.26 `secret_shortid`, v0.22 `secret_shortkey`).
+  #[serde(deserialize_with = "some")]
+  pub(super) secret_shortid: Option<Value>,
+  #[serde(deserialize_with = "some")]
+  pub(super) secret_shortkey: Option<Value>,
 }
 
-/// The secret half of a v0.19-v0.23 conceal answer (`record.secret`): only its key is needed.
+/// The secret half of a conceal answer (`record.secret`): its key (v0.19-v0.23), and a generated
+/// value where a server shows it there.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct SecretPart {
+pub(super) struct SecretPart {
   #[serde(deserialize_with = "text")]
   key: Option<String>,
   #[serde(deserialize_with = "text")]
   identifier: Option<String>,
+  #[serde(deserialize_with = "text")]
+  pub(super) secret_value: Option<String>,
 }
 
-fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(super) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
   Ok(match Value::deserialize(d)? {
     Value::String(s) => Some(s),
     _ => None,
   })
 }
 
-fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+pub(super) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
   Ok(Value::deserialize(d)?.as_bool())
 }
 
 fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
   Ok(whole_number(&Value::deserialize(d)?))
-}
-
-/// A number, or a string holding one, as a whole number (fractions are floored); else `None`.
-pub(super) fn whole_number(v: &Value) -> Option<i64> {
-  let f = match v {
-    Value::Number(n) => match n.as_i64() {
-      Some(i) => return Some(i),
-      None => n.as_f64()?,
-    },
-    Value::String(s) => match s.trim().parse::<i64>() {
-      Ok(i) => return Some(i),
-      Err(_) => s.trim().parse::<f64>().ok()?,
-    },
-    _ => return None,
-  };
-  f.is_finite().then(|| f.floor() as i64)
 }
 
 /// `"a***@e***.com, b***@e***.com"` (v0.22) or a list (v0.26); `""` and `null` are none.
@@ -107,20 +103,17 @@ fn recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
   })
 }
 
-/// One v2 receipt (`rec`, an object) as a v1 receipt hash, in v1's field order. `secret` is the
-/// secret half of a conceal answer, `envelope_custid` the answer's top-level `custid`, `value` a
-/// generated secret's value (moved in, not copied).
+/// One v2 receipt as a v1 receipt, in v1's field order. `secret` is the secret half of a conceal
+/// answer, `envelope_custid` the answer's top-level `custid`, `value` a generated secret's value
+/// (moved in, not copied). Fields v2 does not have come out as `null`, as the v1 receipt has them.
 pub(super) fn normalise_receipt(
   ctx: &Context<'_>,
-  rec: &Value,
-  secret: Option<&Value>,
-  envelope_custid: Option<&Value>,
-  value: Option<Value>,
-) -> Map<String, Value> {
-  let rec = Record::deserialize(rec).unwrap_or_default();
-  let secret = secret
-    .and_then(|s| SecretPart::deserialize(s).ok())
-    .unwrap_or_default();
+  rec: Record,
+  secret: Option<SecretPart>,
+  envelope_custid: Option<String>,
+  value: Option<Zeroizing<String>>,
+) -> Receipt {
+  let secret = secret.unwrap_or_default();
   let raw_state = rec.state.unwrap_or_else(|| "new".to_owned());
   let state = map_state(&raw_state).to_owned();
   let received = state == "received";
@@ -129,12 +122,7 @@ pub(super) fn normalise_receipt(
     .custid
     .filter(|s| !s.is_empty())
     .or_else(|| rec.owner_id.and(ctx.username.map(str::to_owned)))
-    .or_else(|| {
-      envelope_custid
-        .and_then(Value::as_str)
-        .filter(|s| s.contains('@'))
-        .map(str::to_owned)
-    })
+    .or_else(|| envelope_custid.filter(|s| s.contains('@')))
     .unwrap_or_else(|| "anon".to_owned());
   let secret_key = rec
     .secret_identifier
@@ -150,37 +138,46 @@ pub(super) fn normalise_receipt(
         .map(str::to_owned)
     });
 
-  let mut out = Map::new();
-  out.insert("custid".into(), custid.into());
-  out.insert("metadata_key".into(), rec.key.or(rec.identifier).into());
-  if let (Some(k), false) = (secret_key, received) {
-    out.insert("secret_key".into(), k.into());
+  let mut extra = Extra::default();
+  let mut nullable = |field: &str, v: Option<i64>| {
+    if v.is_none() {
+      extra.insert(field, Value::Null);
+    }
+    v.map(Number::from)
+  };
+  let metadata_key = rec.key.or(rec.identifier);
+  let ttl = nullable("ttl", rec.secret_ttl);
+  let metadata_ttl = nullable("metadata_ttl", rec.metadata_ttl.or(rec.receipt_ttl));
+  let secret_ttl = if received {
+    None
+  } else {
+    nullable("secret_ttl", rec.secret_ttl)
+  };
+  let updated = nullable("updated", rec.updated);
+  let created = nullable("created", rec.created);
+  if metadata_key.is_none() {
+    extra.insert("metadata_key", Value::Null);
   }
-  out.insert("ttl".into(), rec.secret_ttl.into());
-  out.insert(
-    "metadata_ttl".into(),
-    rec.metadata_ttl.or(rec.receipt_ttl).into(),
-  );
-  if !received {
-    out.insert("secret_ttl".into(), rec.secret_ttl.into());
-  }
-  out.insert("state".into(), state.into());
-  out.insert("updated".into(), rec.updated.into());
-  out.insert("created".into(), rec.created.into());
-  if let (Some(r), true) = (rec.received.or(rec.revealed), received) {
-    out.insert("received".into(), r.into());
-  }
-  out.insert("recipient".into(), rec.recipients.into());
-  out.insert(
-    "share_domain".into(),
-    rec.share_domain.unwrap_or_default().into(),
-  );
-  if let Some(p) = rec.has_passphrase {
-    out.insert("passphrase_required".into(), p.into());
-  }
-  if let Some(v) = value {
-    out.insert("value".into(), v);
-  }
-  out.insert("raw_state".into(), raw_state.into());
+  let mut out = Receipt::default();
+  out.custid = Some(custid);
+  out.metadata_key = metadata_key;
+  out.secret_key = secret_key.filter(|_| !received);
+  out.ttl = ttl;
+  out.metadata_ttl = metadata_ttl;
+  out.secret_ttl = secret_ttl;
+  out.state = Some(state);
+  out.updated = updated;
+  out.created = created;
+  out.received = rec
+    .received
+    .or(rec.revealed)
+    .filter(|_| received)
+    .map(Number::from);
+  out.recipient = Some(rec.recipients);
+  out.share_domain = Some(rec.share_domain.unwrap_or_default());
+  out.passphrase_required = rec.has_passphrase;
+  out.value = value;
+  out.raw_state = Some(raw_state);
+  out.extra = extra;
   out
 }

@@ -3,9 +3,10 @@
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::answers::parse;
+use super::answers;
+use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus};
 use crate::secret_buf;
-use crate::wire::{Body, CreateOptions, Method, Op, RequestSpec, ShareParams};
+use crate::wire::{Body, CreateOptions, Method, Op, Request, RequestSpec, ShareParams};
 
 /// A request; a JSON body (which may hold a secret or a passphrase) is serialised into a wiping
 /// buffer, and the `Value` it came from is wiped at once.
@@ -22,16 +23,16 @@ fn spec(
     crate::wire::wipe(&mut v);
     Body::json(bytes)
   });
-  RequestSpec::new(op, method, route, key, body, parse)
+  RequestSpec::new(op, method, route, key, body)
 }
 
-pub fn status() -> RequestSpec {
-  spec(Op::Status, Method::Get, "/api/v2/status", None, None)
+pub fn status() -> Request<bool> {
+  spec(Op::Status, Method::Get, "/api/v2/status", None, None).parsed_by(answers::status)
 }
 
 /// `GET /version` (needs auth from v0.26.5).
-pub fn version() -> RequestSpec {
-  spec(Op::Version, Method::Get, "/api/v2/version", None, None)
+pub fn version() -> Request<Option<String>> {
+  spec(Op::Version, Method::Get, "/api/v2/version", None, None).parsed_by(answers::version)
 }
 
 fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> {
@@ -65,7 +66,7 @@ fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> 
 }
 
 /// `POST /secret/conceal` with `{"secret": {...}}` (nested since v0.19).
-pub fn conceal(params: &ShareParams) -> RequestSpec {
+pub fn conceal(params: &ShareParams) -> Request<Receipt> {
   let body = nested(create_fields(Some(params.secret.as_str()), &params.options));
   spec(
     Op::Share,
@@ -74,10 +75,11 @@ pub fn conceal(params: &ShareParams) -> RequestSpec {
     None,
     Some(body),
   )
+  .parsed_by(answers::created)
 }
 
 /// `POST /secret/generate` (v0.19+).
-pub fn generate(options: &CreateOptions) -> RequestSpec {
+pub fn generate(options: &CreateOptions) -> Request<Receipt> {
   let body = nested(create_fields(None, options));
   spec(
     Op::Generate,
@@ -86,6 +88,7 @@ pub fn generate(options: &CreateOptions) -> RequestSpec {
     None,
     Some(body),
   )
+  .parsed_by(answers::created)
 }
 
 /// `{"secret": fields}`, moving `fields` in: `json!` would serialise a copy and drop the original
@@ -107,7 +110,7 @@ fn continue_body(passphrase: Option<&Zeroizing<String>>) -> Value {
 }
 
 /// `POST /secret/:key/reveal` with top-level `passphrase` and `continue: true`.
-pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> Request<RevealedSecret> {
   let body = continue_body(passphrase);
   spec(
     Op::RetrieveSecret,
@@ -116,10 +119,11 @@ pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec 
     Some(key),
     Some(body),
   )
+  .parsed_by(answers::revealed)
 }
 
 /// `GET /receipt/:key` (v0.21+; `/private/:key` before).
-pub fn receipt(key: &str) -> RequestSpec {
+pub fn receipt(key: &str) -> Request<Receipt> {
   spec(
     Op::RetrieveMetadata,
     Method::Get,
@@ -127,10 +131,11 @@ pub fn receipt(key: &str) -> RequestSpec {
     Some(key),
     None,
   )
+  .parsed_by(answers::receipt)
 }
 
 /// `POST /receipt/:key/burn` with `continue: true`.
-pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
+pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> Request<BurnResult> {
   let body = continue_body(passphrase);
   spec(
     Op::Burn,
@@ -139,10 +144,11 @@ pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> RequestSpec {
     Some(key),
     Some(body),
   )
+  .parsed_by(answers::burned)
 }
 
 /// `GET /receipt/recent` (Basic auth only).
-pub fn recent() -> RequestSpec {
+pub fn recent() -> Request<Vec<Receipt>> {
   spec(
     Op::RecentMetadata,
     Method::Get,
@@ -150,10 +156,11 @@ pub fn recent() -> RequestSpec {
     None,
     None,
   )
+  .parsed_by(answers::recent)
 }
 
 /// `GET /secret/:key/status` (v0.21+): the state without revealing.
-pub fn secret_status(key: &str) -> RequestSpec {
+pub fn secret_status(key: &str) -> Request<SecretStatus> {
   spec(
     Op::SecretStatus,
     Method::Get,
@@ -161,4 +168,5 @@ pub fn secret_status(key: &str) -> RequestSpec {
     Some(key),
     None,
   )
+  .parsed_by(answers::secret_status)
 }
