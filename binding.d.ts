@@ -67,7 +67,8 @@ export interface ClientOptions {
   retries?: number
   retryDelay?: number
   maxRetryDelay?: number
-  ca?: string
+  /** Trusted beside the roots: PEM text (a string or a Buffer), or an array of them. */
+  ca?: string | Uint8Array | ReadonlyArray<string | Uint8Array>
   proxy?: string
   shareDomain?: string
   maxResponseBytes?: number

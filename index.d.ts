@@ -32,8 +32,12 @@ export interface ApiOptions {
   retryDelay?: number
   /** Added in 3.0: backoff cap in milliseconds. Default 8000. */
   maxRetryDelay?: number
-  /** Added in 3.0: extra trusted CA certificates (PEM) for a self-hosted server. */
-  ca?: string
+  /**
+   * Added in 3.0: extra trusted certificates for a self-hosted server (a private CA, or its
+   * self-signed certificate), as Node's `tls` takes them: PEM text as a string or a Buffer, each
+   * holding one or more certificates, or an array of them. Added to the default roots.
+   */
+  ca?: string | Uint8Array | ReadonlyArray<string | Uint8Array>
   /** Added in 3.0: proxy URL for every request (otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply). */
   proxy?: string
   /** Added in 3.0: custom domain that share links are created on (`share_domain`). */

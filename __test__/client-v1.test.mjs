@@ -162,7 +162,8 @@ describe('input errors reject and never throw; nothing is sent (§3.3, §2 "Keys
     [{ url: 42 }, 'url: expected a string, got number'],
     [{ apiVersion: 2 }, 'apiVersion: expected a string, got number'],
     [{ region: ['eu'] }, 'region: expected a string, got array'],
-    [{ ca: Buffer.from('x') }, 'ca: expected a string, got object'],
+    [{ ca: Buffer.from('x') }, 'ca: expected PEM certificates (-----BEGIN CERTIFICATE-----), got a Buffer without one'],
+    [{ ca: [true] }, 'ca[0]: expected PEM text (a string or a Buffer), got boolean'],
     [{ proxy: 1 }, 'proxy: expected a string, got number'],
     [{ shareDomain: false }, 'shareDomain: expected a string, got boolean'],
   ]

@@ -110,7 +110,11 @@ test('credentials and proxy credentials never appear in constructor errors', () 
   attempt(USERNAME, TOKEN_MARK, { url: server.url, proxy: `http://u:${TOKEN_MARK}@h:99999` })
   attempt(USERNAME, TOKEN_MARK, { url: server.url, proxy: `socks9://u:${TOKEN_MARK}@h` })
   attempt(USERNAME, TOKEN_MARK, { url: server.url, ca: `-----BEGIN CERTIFICATE-----\n${TOKEN_MARK}\n-----END CERTIFICATE-----\n` })
-  assert.ok(errors.length >= 6, `${errors.length} errors`)
+  // A token pasted into `ca` in each form it takes; the PEM parser's own errors quote the bad line.
+  attempt(USERNAME, TOKEN_MARK, { url: server.url, ca: Buffer.from(`-----BEGIN ${TOKEN_MARK}\n`) })
+  attempt(USERNAME, TOKEN_MARK, { url: server.url, ca: ['no certificate', `-----BEGIN CERTIFICATE-----\n${TOKEN_MARK}\n`] })
+  attempt(USERNAME, TOKEN_MARK, { url: server.url, ca: TOKEN_MARK })
+  assert.ok(errors.length >= 10, `${errors.length} errors`)
   for (const e of errors) {
     assert.ok(e instanceof InputError, String(e))
     assert.ok(!hasMarker(errorText(e)), errorText(e).slice(0, 300))

@@ -16,7 +16,7 @@ import { once } from 'node:events'
 import net from 'node:net'
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { OneTimeSecretApi, NetworkError, OneTimeSecretError } from '../index.mjs'
+import { OneTimeSecretApi, NetworkError, OneTimeSecretError, InputError } from '../index.mjs'
 import { errorText, USERNAME, TOKEN_MARK } from './helpers/reliability-common.mjs'
 import { makeCerts, nodeHttps } from './helpers/certs.mjs'
 
@@ -61,8 +61,9 @@ const ots = (req, res) => {
 
 const client = (url, options) => new OneTimeSecretApi(USERNAME, TOKEN_MARK, { url, retries: 0, timeout: 5000, ...options })
 
-// Each row: the server's certificate (and key), the `ca` given to both clients, what Node's
-// `https` does (the oracle, checked too) and, for a refusal, the client's message.
+// Each row: the server's certificate (and key), the `ca` given to both clients (a name in
+// `certs`, or made from them), what Node's `https` does (the oracle, checked too) and, for a
+// refusal, the client's message.
 const SELF_SIGNED_HINT = 'certificate for 127.0.0.1 is self-signed and not trusted; pass it as ca or in NODE_EXTRA_CA_CERTS'
 const ROWS = [
   { label: 'self-signed the usual way (CA:TRUE), given as ca', cert: 'selfSigned', key: 'selfSignedKey', ca: 'selfSigned' },
@@ -82,6 +83,19 @@ const ROWS = [
     message: "certificate for 127.0.0.1 has an unknown issuer (issuer unknown); pass the issuing CA's certificate as ca or in NODE_EXTRA_CA_CERTS",
   },
   { label: 'signed by a private CA, another CA given', cert: 'cert', ca: 'otherCa', node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: /issuer unknown/ },
+  // `ca` in each form Node's tls takes.
+  { label: 'signed by a private CA given as a Buffer', cert: 'cert', ca: (c) => Buffer.from(c.ca) },
+  { label: 'signed by a private CA given second in one PEM text', cert: 'cert', ca: (c) => c.otherCa + c.ca },
+  { label: 'signed by a private CA given second in an array', cert: 'cert', ca: (c) => [c.otherCa, c.ca] },
+  { label: 'signed by a private CA given in a mixed array', cert: 'cert', ca: (c) => [Buffer.from(c.otherCa), c.ca] },
+  { label: 'self-signed, given as a Buffer in a mixed array', cert: 'selfSigned', key: 'selfSignedKey', ca: (c) => [c.ca, Buffer.from(c.selfSigned)] },
+  {
+    label: 'signed by a private CA, an array without it given',
+    cert: 'cert',
+    ca: (c) => [c.otherCa, Buffer.from(c.selfSigned)],
+    node: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    message: /issuer unknown/,
+  },
   {
     label: 'for another host name',
     cert: 'wrongHost',
@@ -108,7 +122,7 @@ for (const row of ROWS) {
   test(`TLS: a certificate ${row.label}: ${row.message ? 'refused' : 'accepted'} (Node's https: ${row.node ?? 'accepted'})`, async () => {
     const srv = await recordingServer(ots, { cert: certs[row.cert], key: certs[row.key ?? 'key'] })
     try {
-      const ca = row.ca ? { ca: certs[row.ca] } : {}
+      const ca = row.ca ? { ca: typeof row.ca === 'function' ? row.ca(certs) : certs[row.ca] } : {}
       const url = row.host ? srv.url.replace('127.0.0.1', row.host) : srv.url
       assert.equal(await nodeHttps(url, ca), row.node ?? 'accepted', 'the oracle (Node https) disagrees with the table')
       const seenByNode = srv.seen.length
@@ -151,9 +165,58 @@ test('an https url for a plain http port: a NetworkError saying so, not retried'
   }
 })
 
-test('a `ca` that is not PEM is an InputError from the constructor', () => {
-  assert.throws(() => client('https://127.0.0.1:1', { ca: 'not a certificate' }), (e) => e.name === 'InputError')
-})
+// Each row: a `ca` the client refuses, its message, and whether Node's tls refuses it too (it
+// throws for a wrong type; it ignores text without a certificate).
+const pem = (body) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`
+const ANY = 'PEM text (a string or a Buffer) or an array of them'
+const ONE = 'PEM text (a string or a Buffer)'
+const CERTS = 'PEM certificates (-----BEGIN CERTIFICATE-----)'
+const BAD_CA = [
+  [42, `ca: expected ${ANY}, got number`, true],
+  [{}, `ca: expected ${ANY}, got object`, true],
+  [true, `ca: expected ${ANY}, got boolean`, true],
+  [(c) => [c.ca, 42], `ca[1]: expected ${ONE}, got number`, true],
+  [(c) => [c.ca, null], `ca[1]: expected ${ONE}, got null`, true],
+  [(c) => [[c.ca]], `ca[0]: expected ${ONE}, got array`, true],
+  [new Uint16Array(4), `ca: expected ${ANY}, got another typed array`, false],
+  [[], `ca: expected ${ONE} or a non-empty array of them, got an empty array`, false],
+  ['not a certificate', `ca: expected ${CERTS}, got a string without one`, false],
+  [Buffer.from('not a certificate'), `ca: expected ${CERTS}, got a Buffer without one`, false],
+  [(c) => [c.ca, Buffer.alloc(0)], `ca[1]: expected ${CERTS}, got a Buffer without one`, false],
+  [(c) => [Buffer.from(c.ca), pem('!!')], `ca[1]: expected ${CERTS}, got a string with a malformed PEM block (its base64 does not decode)`, false],
+  [(c) => c.ca + pem('AAAA'), `ca: expected ${CERTS}, got a string with a CERTIFICATE block that is not a valid certificate`, false],
+  [(c) => [c.otherCa, Buffer.from(c.ca.slice(0, -30))], `ca[1]: expected ${CERTS}, got a Buffer with a malformed PEM block (a BEGIN line without its END line)`, false],
+]
+
+for (const [given, message, nodeRefuses] of BAD_CA) {
+  test(`a \`ca\` the client cannot use is an InputError from the constructor: ${message}`, async () => {
+    const ca = typeof given === 'function' ? given(certs) : given
+    const nodeTls = await import('node:tls')
+    const node = (() => {
+      try {
+        nodeTls.createSecureContext({ ca })
+        return 'accepted'
+      } catch (e) {
+        return e.code
+      }
+    })()
+    assert.equal(node, nodeRefuses ? 'ERR_INVALID_ARG_TYPE' : 'accepted', 'the oracle (Node tls) disagrees with the table')
+    const err = (() => {
+      try {
+        client('https://127.0.0.1:1', { ca })
+      } catch (e) {
+        return e
+      }
+    })()
+    assert.ok(err instanceof InputError, String(err))
+    assert.equal(err.message, message)
+    // No base64 line of the certificates given is quoted, anywhere in the error.
+    const text = errorText(err)
+    for (const line of [certs.ca, certs.otherCa].join('\n').split('\n').filter((l) => l.length > 20 && !l.startsWith('-----'))) {
+      assert.ok(!text.includes(line), `quoted: ${line}`)
+    }
+  })
+}
 
 test('a same-origin redirect is followed, with credentials', async () => {
   const srv = await recordingServer((req, res) => {
@@ -260,19 +323,23 @@ function runNode(args, env) {
   })
 }
 
-// In a child: `client` makes OTS_T_CLIENTS clients (1) for OTS_T_URL (with OTS_T_CA as `ca`) and
+// In a child: `client` makes OTS_T_CLIENTS clients (1) for OTS_T_URL (with OTS_T_CA as `ca`, or
+// OTS_T_CA_JSON parsed) and
 // calls status on each; `node` asks Node's https (the oracle). Prints one RESULT line: `true`, or the error's code/name and message.
 const CHILD = `
   const url = process.env.OTS_T_URL
   const report = (r) => console.log('RESULT ' + JSON.stringify(r))
-  const ca = process.env.OTS_T_CA ? { ca: process.env.OTS_T_CA } : {}
+  const ca = process.env.OTS_T_CA_JSON ? { ca: JSON.parse(process.env.OTS_T_CA_JSON) }
+    : process.env.OTS_T_CA ? { ca: process.env.OTS_T_CA } : {}
   if (process.env.OTS_T_MODE === 'node') {
     require('node:https').get(url + '/api/v1/status', { agent: false, ...ca }, (res) => { res.resume(); report('accepted') })
       .on('error', (e) => report(e.code))
   } else {
     const { OneTimeSecretApi } = require('./index.js')
     const make = () => new OneTimeSecretApi('a@b.c', 'tok', { url, retries: 0, timeout: 5000, ...ca })
-    Promise.all(Array.from({ length: Number(process.env.OTS_T_CLIENTS ?? 1) }, () => make().status()))
+    // Made inside the chain, so a constructor's InputError is reported too.
+    Promise.resolve()
+      .then(() => Promise.all(Array.from({ length: Number(process.env.OTS_T_CLIENTS ?? 1) }, () => make().status())))
       .then(() => report('accepted'), (e) => report(e.name + ': ' + e.message))
   }
 `
@@ -324,6 +391,24 @@ test('`ca` adds to the trusted roots (NODE_EXTRA_CA_CERTS still counts); Node\'s
     await withFiles({ 'extra.pem': certs.ca }, async (dir) => {
       const env = { NODE_EXTRA_CA_CERTS: path.join(dir, 'extra.pem'), OTS_T_CA: certs.otherCa }
       assert.equal((await child('node', srv.url, env)).result, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')
+      assert.equal((await child('client', srv.url, env)).result, 'accepted')
+    })
+  } finally {
+    await srv.close()
+  }
+})
+
+test('an empty `ca` array is an InputError; with it Node trusts nothing, NODE_EXTRA_CA_CERTS included', async () => {
+  const srv = await recordingServer(ots, { cert: certs.cert, key: certs.key })
+  try {
+    await withFiles({ 'extra.pem': certs.ca }, async (dir) => {
+      const env = { NODE_EXTRA_CA_CERTS: path.join(dir, 'extra.pem') }
+      assert.equal((await child('node', srv.url, env)).result, 'accepted')
+      assert.equal((await child('node', srv.url, { ...env, OTS_T_CA_JSON: '[]' })).result, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')
+      assert.equal(
+        (await child('client', srv.url, { ...env, OTS_T_CA_JSON: '[]' })).result,
+        'InputError: ca: expected PEM text (a string or a Buffer) or a non-empty array of them, got an empty array',
+      )
       assert.equal((await child('client', srv.url, env)).result, 'accepted')
     })
   } finally {

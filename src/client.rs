@@ -77,7 +77,7 @@ fn config(credentials: Option<Credentials>, o: Option<ClientOptions>) -> Res<Cli
   }
   cfg.retry.base_delay = o.retry_delay.unwrap_or(cfg.retry.base_delay);
   cfg.retry.max_delay = o.max_retry_delay.unwrap_or(cfg.retry.max_delay);
-  cfg.ca_pem = o.ca.map(String::into_bytes);
+  cfg.ca = o.ca.unwrap_or_default();
   cfg.proxy = o.proxy;
   cfg.share_domain = o.share_domain;
   cfg.include_raw = o.raw.unwrap_or(false);

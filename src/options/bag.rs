@@ -32,7 +32,7 @@ impl<'a> Bag<'a> {
   }
 
   /// The field's value and its type name, `None` when absent, `undefined` or `null`.
-  fn get(&self, field: &str) -> Res<Option<(Unknown<'a>, &'static str)>> {
+  pub(super) fn get(&self, field: &str) -> Res<Option<(Unknown<'a>, &'static str)>> {
     let Some(obj) = &self.obj else {
       return Ok(None);
     };

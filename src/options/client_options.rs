@@ -2,9 +2,12 @@
 
 use std::time::Duration;
 
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Uint8ArraySlice, Unknown};
+use napi::JsValue;
 use napi_derive::napi;
+use ots_core::tls::{certificates, Certs};
 
-use super::read::from_js;
+use super::read::{from_js, invalid, type_name, Bad, Res};
 use super::{Bag, BYTES, DELAY, RETRIES, TIMEOUT};
 
 /// The constructor's options.
@@ -23,7 +26,10 @@ pub struct ClientOptions {
   pub retry_delay: Option<Duration>,
   #[napi(ts_type = "number")]
   pub max_retry_delay: Option<Duration>,
-  pub ca: Option<String>,
+  /// Trusted beside the roots: PEM text (a string or a Buffer), or an array of them.
+  // Read into certificates by the reader below, so a bad one is named by its place (`ca[1]`).
+  #[napi(ts_type = "string | Uint8Array | ReadonlyArray<string | Uint8Array>")]
+  pub ca: Option<Certs>,
   pub proxy: Option<String>,
   pub share_domain: Option<String>,
   #[napi(ts_type = "number")]
@@ -42,10 +48,61 @@ from_js!(ClientOptions, |v| {
     retries: b.integer("retries", &RETRIES)?,
     retry_delay: b.millis("retryDelay", &DELAY)?,
     max_retry_delay: b.millis("maxRetryDelay", &DELAY)?,
-    ca: b.string("ca")?,
+    ca: ca(&b)?,
     proxy: b.string("proxy")?,
     share_domain: b.string("shareDomain")?,
     max_response_bytes: b.integer("maxResponseBytes", &BYTES)?,
     raw: b.boolean("raw")?,
   })
 });
+
+/// What one PEM text may be, as Node's `tls` takes it.
+const PEM_TEXT: &str = "PEM text (a string or a Buffer)";
+
+/// `ca`: PEM text or a non-empty array of them, each holding one or more certificates. An empty
+/// array is refused: Node would trust nothing at all, and adding nothing to the roots is as
+/// surely a mistake (a list of files that matched none).
+fn ca(b: &Bag<'_>) -> Res<Option<Certs>> {
+  let Some((v, t)) = b.get("ca")? else {
+    return Ok(None);
+  };
+  if t != "array" {
+    return pem_certificates(v, "ca", &format!("{PEM_TEXT} or an array of them")).map(Some);
+  }
+  let list = Object::from_unknown(v)?;
+  let n = list.get_array_length()?;
+  if n == 0 {
+    let expected = format!("{PEM_TEXT} or a non-empty array of them");
+    return Err(invalid("ca", &expected, "an empty array").into());
+  }
+  let mut certs = Certs::new();
+  for i in 0..n {
+    let label = format!("ca[{i}]");
+    let item: Unknown<'_> = list.get_element(i).map_err(|_| Bad::Threw(label.clone()))?;
+    certs.extend(pem_certificates(item, &label, PEM_TEXT)?);
+  }
+  Ok(Some(certs))
+}
+
+/// The certificates of one PEM text. A message says what was given and what is wrong with it,
+/// never a byte of it.
+fn pem_certificates(v: Unknown<'_>, label: &str, expected: &str) -> Res<Certs> {
+  let (text, given) = match type_name(&v).map_err(|_| Bad::Threw(label.into()))? {
+    "string" => (String::from_unknown(v)?.into_bytes(), "a string"),
+    // Node's napi says a Buffer for any Uint8Array.
+    "object" if v.is_typedarray()? => match Uint8ArraySlice::from_unknown(v) {
+      Ok(bytes) => (bytes.to_vec(), "a Buffer"),
+      Err(_) => return Err(invalid(label, expected, "another typed array").into()),
+    },
+    t => return Err(invalid(label, expected, t).into()),
+  };
+  certificates(&text).map_err(|problem| {
+    let got = format!("{given} {problem}");
+    invalid(
+      label,
+      "PEM certificates (-----BEGIN CERTIFICATE-----)",
+      &got,
+    )
+    .into()
+  })
+}

@@ -123,8 +123,9 @@ pub struct ClientConfig {
   pub timeout: Duration,
   pub connect_timeout: Option<Duration>,
   pub retry: RetryPolicy,
-  /// Extra trusted roots (PEM), for self-hosted servers with a private CA.
-  pub ca_pem: Option<Vec<u8>>,
+  /// Extra trusted certificates (`ca`: a private CA, or a self-signed server certificate), added
+  /// to the roots; `tls::certificates` reads them from PEM.
+  pub ca: crate::tls::Certs,
   /// Proxy URL for every request; otherwise HTTP(S)_PROXY / NO_PROXY from the environment apply.
   pub proxy: Option<String>,
   /// `share_domain` sent with share and generate.
@@ -145,7 +146,7 @@ impl Default for ClientConfig {
       timeout: DEFAULT_TIMEOUT,
       connect_timeout: None,
       retry: RetryPolicy::default(),
-      ca_pem: None,
+      ca: Vec::new(),
       proxy: None,
       share_domain: None,
       max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,

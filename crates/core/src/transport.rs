@@ -95,7 +95,7 @@ impl Transport {
       .tcp_nodelay(true)
       .http1_only()
       .pool_idle_timeout(Duration::from_secs(30))
-      .tls_backend_preconfigured(crate::tls::client_config(config.ca_pem.as_deref())?);
+      .tls_backend_preconfigured(crate::tls::client_config(&config.ca)?);
     if let Some(t) = config.connect_timeout {
       builder = builder.connect_timeout(t);
     }

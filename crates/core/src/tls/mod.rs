@@ -11,6 +11,7 @@
 //! the roots (here), adds one rule webpki lacks (`verifier.rs`) and puts a refusal into plain
 //! words (`refusal.rs`). No cryptography is written here.
 
+mod pem;
 mod refusal;
 mod verifier;
 
@@ -18,11 +19,11 @@ use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
 use crate::error::{Error, Result};
+pub use pem::{certificates, PemProblem};
 pub use refusal::refusal;
 use verifier::Verifier;
 
@@ -31,39 +32,29 @@ pub const EXTRA_CA_VAR: &str = "NODE_EXTRA_CA_CERTS";
 /// Node's variable: `0` turns certificate verification off for the whole process.
 pub const REJECT_UNAUTHORIZED_VAR: &str = "NODE_TLS_REJECT_UNAUTHORIZED";
 
-type Certs = Vec<CertificateDer<'static>>;
+/// Certificates as DER, as rustls takes them.
+pub type Certs = Vec<CertificateDer<'static>>;
 
-/// The TLS settings for a client with the private `ca` PEM, if any.
+/// The TLS settings for a client that trusts `ca` (from [`certificates`]) beside the roots.
 ///
 /// Building them reads the OS store and parses every root: milliseconds that every
 /// `new OneTimeSecretApi()` would pay, so clients without a private `ca` share one built once.
-pub fn client_config(ca_pem: Option<&[u8]>) -> Result<rustls::ClientConfig> {
+pub fn client_config(ca: &[CertificateDer<'static>]) -> Result<rustls::ClientConfig> {
   // ring is the only provider compiled in; installing it twice is harmless.
   let _ = rustls::crypto::ring::default_provider().install_default();
-  let ca = ca_pem.map(parse_ca).transpose()?;
   // Node reads this variable on every connection; a client's TLS settings are fixed when it is
   // made, so it is read here (the JS skin warns at the same moment).
   if std::env::var_os(REJECT_UNAUTHORIZED_VAR).is_some_and(|v| v == "0") {
     return build(Arc::new(Verifier::unverified()));
   }
   static SHARED: OnceLock<std::result::Result<rustls::ClientConfig, String>> = OnceLock::new();
-  match ca {
-    None => SHARED
-      .get_or_init(|| verified(Vec::new()).map_err(|e| e.cause.unwrap_or(e.message)))
-      .clone()
-      .map_err(|cause| Error::input("Could not set up TLS").with_cause(cause)),
-    Some(certs) => verified(certs),
+  if !ca.is_empty() {
+    return verified(ca.to_vec());
   }
-}
-
-fn parse_ca(pem: &[u8]) -> Result<Certs> {
-  let certs = CertificateDer::pem_slice_iter(pem)
-    .collect::<std::result::Result<Certs, _>>()
-    .map_err(|e| Error::input("Invalid ca: expected PEM certificates").with_cause(e.to_string()))?;
-  if certs.is_empty() {
-    return Err(Error::input("Invalid ca: no PEM certificate found"));
-  }
-  Ok(certs)
+  SHARED
+    .get_or_init(|| verified(Vec::new()).map_err(|e| e.cause.unwrap_or(e.message)))
+    .clone()
+    .map_err(|cause| Error::input("Could not set up TLS").with_cause(cause))
 }
 
 fn algorithms() -> WebPkiSupportedAlgorithms {
@@ -147,10 +138,7 @@ fn load_extra_ca(path: &std::path::Path) -> ExtraCa {
     Err(e) => return failed(format!("it could not be read ({e})")),
   };
   // As Node does: the certificates that parse are used, and ones rustls cannot use as roots skipped.
-  let certs: Certs = CertificateDer::pem_slice_iter(&pem)
-    .filter_map(std::result::Result::ok)
-    .filter(|c| RootCertStore::empty().add(c.clone()).is_ok())
-    .collect();
+  let certs = pem::usable_certificates(&pem);
   if certs.is_empty() {
     return failed("it holds no usable PEM certificate".into());
   }

@@ -10,7 +10,7 @@ use rustls::{CertificateError, OtherError, RootCertStore};
 
 use super::refusal::describe;
 use super::verifier::{precise, SelfSigned, Verifier};
-use super::{algorithms, client_config, load_extra_ca, roots, Certs};
+use super::{algorithms, certificates, client_config, load_extra_ca, roots, Certs, PemProblem};
 
 fn cert_error(e: CertificateError) -> rustls::Error {
   rustls::Error::InvalidCertificate(e)
@@ -95,6 +95,11 @@ fn usual_self_signed() -> CertificateDer<'static> {
 
 /// `openssl req -x509` for 127.0.0.1 with `extra` arguments.
 fn self_signed(extra: &[&str]) -> CertificateDer<'static> {
+  CertificateDer::from_pem_slice(&self_signed_pem(extra)).unwrap()
+}
+
+/// `openssl req -x509` for 127.0.0.1 with `extra` arguments, as PEM text.
+fn self_signed_pem(extra: &[&str]) -> Vec<u8> {
   // Tests run in parallel: one directory each.
   static MADE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
   let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -127,7 +132,7 @@ fn self_signed(extra: &[&str]) -> CertificateDer<'static> {
   );
   let pem = std::fs::read(dir.join("c.pem")).unwrap();
   std::fs::remove_dir_all(&dir).unwrap();
-  CertificateDer::from_pem_slice(&pem).unwrap()
+  pem
 }
 
 #[test]
@@ -236,9 +241,43 @@ fn unix_now() -> u64 {
 }
 
 #[test]
-fn a_ca_that_is_not_pem_is_an_input_error() {
-  let err = client_config(Some(b"not a certificate")).unwrap_err();
-  assert_eq!(err.kind, crate::ErrorKind::Input);
+fn ca_text_gives_every_certificate_or_says_why_not_without_quoting_it() {
+  let (one, two) = (self_signed_pem(&[]), self_signed_pem(&[]));
+  let both = [one.as_slice(), b"a comment between them\n", two.as_slice()].concat();
+  assert_eq!(certificates(&both).unwrap().len(), 2);
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  assert!(client_config(&certificates(&both).unwrap()).is_ok());
+  assert!(client_config(&[]).is_ok());
+
+  let begin = "-----BEGIN CERTIFICATE-----";
+  let end = "-----END CERTIFICATE-----";
+  let said = |text: String| {
+    let problem = certificates(text.as_bytes()).unwrap_err();
+    let words = format!("a string {problem}");
+    assert!(!words.contains("TOKEN"), "{words}");
+    (problem, words)
+  };
+  assert_eq!(said("not a certificate".into()).1, "a string without one");
+  assert_eq!(
+    said(format!("{begin}\nTOKEN!!\n{end}\n")).1,
+    "a string with a malformed PEM block (its base64 does not decode)"
+  );
+  // The parser's own error for these quotes the line.
+  assert_eq!(
+    said("-----BEGIN TOKEN\n".into()).0,
+    PemProblem::Malformed("a BEGIN line that is not well formed")
+  );
+  assert_eq!(
+    said(format!("{begin}\nTOKENAAA\n")).0,
+    PemProblem::Malformed("a BEGIN line without its END line")
+  );
+  assert_eq!(
+    said(format!("{begin}\nAAAA\n{end}\n")).1,
+    "a string with a CERTIFICATE block that is not a valid certificate"
+  );
+  // One bad block refuses the text, good ones beside it or not.
+  let mixed = [one.as_slice(), format!("{begin}\nAAAA\n{end}\n").as_bytes()].concat();
+  assert_eq!(certificates(&mixed).unwrap_err(), PemProblem::Unusable);
 }
 
 /// README "Security notes": the web roots are trusted beside the OS store (so a machine without CA
