@@ -12,42 +12,9 @@ import { builtinModules } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { startServer } from '../testing.mjs'
 import { fixedAnswer, startHttpServer } from './helpers/client-helpers.mjs'
-import { spawnCapture } from './helpers/spawn-capture.mjs'
+import { OTS, baseEnv, ots, readUntil } from './helpers/ots-cli.mjs'
 
-const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
 const CLI_MD = readFileSync(new URL('../docs/CLI.md', import.meta.url), 'utf8').replace(/\s+/g, ' ')
-
-function baseEnv(extra = {}) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OTS_|https?_proxy$|no_proxy$)/i.test(k)))
-  return { ...env, ...extra }
-}
-
-/** `ots ...args` with only the given OTS_* variables; resolves `{ code, stdout, stderr }`. */
-async function ots(args, { env = {}, input = '' } = {}) {
-  const r = await spawnCapture(process.execPath, [OTS, ...args], { env: baseEnv(env), input })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-/** Reads `stream` until `done(text)`; rejects if the child exits first. */
-async function readUntil(child, stream, done) {
-  let text = ''
-  stream.setEncoding('utf8')
-  const onData = (d) => (text += d)
-  stream.on('data', onData)
-  try {
-    while (!done(text)) {
-      await Promise.race([
-        once(stream, 'data'),
-        once(child, 'exit').then(([code]) => {
-          throw new Error(`exited (${code}) before printing what was expected; got: ${text}`)
-        }),
-      ])
-    }
-  } finally {
-    stream.off('data', onData)
-  }
-  return text
-}
 
 /** A node:http server that answers like OTS API v1 for status and reveal, and records requests. */
 function otsLike() {

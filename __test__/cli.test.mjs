@@ -7,45 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { startServer } from '../testing.mjs'
+import { OTS, baseEnv, ots, readUntil } from './helpers/ots-cli.mjs'
 import { spawnCapture } from './helpers/spawn-capture.mjs'
-
-const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
-
-// A clean environment: nothing from the developer's own OTS_* settings leaks into the tests.
-function baseEnv(extra = {}) {
-  const env = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTS_')) env[k] = v
-  return { ...env, ...extra }
-}
-
-/** Runs `ots ...args`; resolves `{ code, stdout, stderr }`. `input` is written to stdin. */
-async function ots(args, { env = {}, input } = {}) {
-  const { status, stdout, stderr } = await spawnCapture(process.execPath, [OTS, ...args], { env: baseEnv(env), input })
-  return { code: status, stdout, stderr }
-}
-
-/** Collects `stream` until `done(text)`; rejects if the child exits first (so a test never hangs). */
-async function readUntil(child, stream, done) {
-  let text = ''
-  stream.setEncoding('utf8')
-  const onData = (d) => (text += d)
-  stream.on('data', onData)
-  try {
-    while (!done(text)) {
-      await Promise.race([
-        once(stream, 'data'),
-        once(child, 'exit').then(([code]) => {
-          throw new Error(`ots exited (${code}) before printing what was expected; got: ${text}`)
-        }),
-      ])
-    }
-  } finally {
-    stream.off('data', onData)
-  }
-  return text
-}
 
 function assertOneErrorLine(r, className) {
   const lines = r.stderr.trimEnd().split('\n')
