@@ -568,3 +568,30 @@ test('share answers have the fields the README example lists, on every generatio
     })
   }
 })
+
+// README, options table: "`connectTimeout` | – | time to connect, in ms". A TCP server that accepts
+// and never speaks TLS holds an https connection in its connect phase (reqwest's connect timer
+// covers TCP and the TLS handshake); the call's own timeout (60 s) is as long as this test may run,
+// so only the connect timer can end the call. (faults.test.mjs's connectTimeout test uses a closed
+// port, which is refused at once whatever the timer.)
+test('connectTimeout ends a connection that is not made in time, long before the call timeout', { timeout: 60_000 }, async () => {
+  const sockets = []
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {})
+    socket.resume() // read, so that the client's close is seen
+    sockets.push(once(socket, 'close'))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  try {
+    const c = new OneTimeSecretApi('me@example.com', 'tok', { url: `https://127.0.0.1:${server.address().port}`, connectTimeout: 300, timeout: 60_000, retries: 0 })
+    const e = await c.status().then(() => assert.fail('resolved'), (err) => err)
+    assert.equal(e.name, 'TimeoutError', String(e))
+    assert.match(String(e.cause), /could not connect/)
+    // The connection was made and then dropped by the client (this server never closes one).
+    assert.equal(sockets.length, 1)
+    await sockets[0]
+  } finally {
+    server.close()
+  }
+})
