@@ -106,7 +106,13 @@ export interface ApiReceiptFields {
   updated: number
   created: number
   recipient: string[]
-  /** Every other field the server sent. With API v2: `raw_state`, and `raw` (the server's answer) with the `raw` option. */
+  /** Added in 3.0: the custom domain the secret is on, `""` for none (API v2 always; API v1 where the server sends it: v0.22, v0.26). */
+  share_domain?: string
+  /** Added in 3.0, API v2: the server's own name of the state (`state` is in API v1's words). */
+  raw_state?: string
+  /** Added in 3.0, API v2 with the `raw` option: the server's whole answer. */
+  raw?: unknown
+  /** Every other field the server sent. */
   [field: string]: unknown
 }
 
@@ -128,6 +134,8 @@ export interface ApiResponseRetrieveSecret {
   secret_key: string
   /** Added in 3.0: `true` when the secret was end-to-end encrypted (decrypted, or the envelope). */
   encrypted?: true
+  /** Added in 3.0, API v2 with the `raw` option: the server's answer (without the secret, which is `value`). */
+  raw?: unknown
   [field: string]: unknown
 }
 
@@ -154,6 +162,8 @@ export interface ApiResponseBurn {
     [field: string]: unknown
   }
   secret_shortkey: string
+  /** Added in 3.0, API v2 with the `raw` option: the server's whole answer. */
+  raw?: unknown
   [field: string]: unknown
 }
 

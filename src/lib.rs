@@ -2,6 +2,8 @@
 //! wraps the embedded server. No HTTP, wire format or error mapping lives here.
 #![deny(clippy::all)]
 
+#[cfg(test)]
+mod answer_names;
 mod batch_settle;
 mod calls;
 mod cancel;
