@@ -602,3 +602,26 @@ test('connectTimeout ends a connection that is not made in time, long before the
     server.close()
   }
 })
+
+// README, Self-hosted servers: "There is deliberately no per-client `rejectUnauthorized` option" and
+// Security notes: "only `NODE_TLS_REJECT_UNAUTHORIZED=0` turns that off". Node's option name, given
+// to this client, changes nothing: an untrusted certificate is still refused.
+test("rejectUnauthorized: false, Node's switch, does not turn verification off here", async () => {
+  const certs = makeCerts()
+  const server = https.createServer({ cert: certs.selfSigned, key: certs.selfSignedKey }, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end('{"status":"nominal"}')
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  try {
+    const url = `https://127.0.0.1:${server.address().port}`
+    const c = new OneTimeSecretApi('me@example.com', 'tok', { url, rejectUnauthorized: false, retries: 0 })
+    const e = await rejectsWith(c.status(), NetworkError, {})
+    assert.match(e.message, /self-signed and not trusted/)
+    assert.equal(await new OneTimeSecretApi('me@example.com', 'tok', { url, ca: certs.selfSigned, retries: 0 }).status(), true)
+  } finally {
+    server.closeAllConnections()
+    server.close()
+  }
+})
