@@ -329,6 +329,17 @@ test('README names the package.json it ships: npm scripts, engines, the seven ta
   assert.ok(pkg.devDependencies.bun.replace(/^\D+/, '').startsWith(`${bun}.`), pkg.devDependencies.bun)
   assert.ok(pkg.devDependencies.deno.replace(/^\D+/, '').startsWith(`${deno}.`), pkg.devDependencies.deno)
   assert.match(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8'), /^npm test$/m)
+  // The two commands' and Development's comments: what `npm test` runs, in that order, and the
+  // release build's profile.
+  const steps = `${pkg.scripts.test} ${pkg.scripts['test:rust']} ${pkg.scripts['test:js']}`
+  const order = ['ensure-built', 'cargo fmt', '--check', 'clippy', '-D warnings', 'cargo test', 'node --test', '__test__/'].map((s) => steps.indexOf(s))
+  assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), steps)
+  assert.match(README, /npm test +# every test: cargo fmt\/clippy\/test, then the node:test suites over loopback HTTP/)
+  assert.match(README, /npm run build:debug +# or: npm run build \(release: LTO, stripped\)/)
+  const release = /\[profile\.release\]\n([^[]*)/.exec(readFileSync(new URL('../Cargo.toml', import.meta.url), 'utf8'))[1]
+  assert.match(release, /^lto = true$/m)
+  assert.match(release, /^strip = "symbols"$/m)
+  assert.match(pkg.scripts.build, /--release/)
 })
 
 // README, Testing your code: "The handle has `url`, `username`, `apiKey`, `close()`, `addAccount(email,
@@ -624,4 +635,18 @@ test("rejectUnauthorized: false, Node's switch, does not turn verification off h
     server.closeAllConnections()
     server.close()
   }
+})
+
+// README, Errors: InvalidResponseError "not an OTS answer: HTML from a proxy (names status and
+// content type), invalid JSON, too large" (too large: the maxResponseBytes test above).
+test('InvalidResponseError: an HTML page names its status and content type; invalid JSON is one too', async () => {
+  const html = fixedAnswer(200, 'text/html; charset=utf-8', '<html><body>Sign in to the proxy</body></html>')
+  await withHttp(html, async (s) => {
+    const e = await rejectsWith(new OneTimeSecretApi('me@example.com', 'tok', { url: s.url, retries: 0 }).share('x'), InvalidResponseError, { status: 200 })
+    assert.match(e.message, /text\/html; charset=utf-8/)
+    assert.match(e.message, /status 200/)
+  })
+  await withHttp(fixedAnswer(200, 'application/json', '{"custid": "me@example.com", "metadata_key": '), async (s) => {
+    await rejectsWith(new OneTimeSecretApi('me@example.com', 'tok', { url: s.url, retries: 0 }).share('x'), InvalidResponseError, { status: 200 })
+  })
 })
