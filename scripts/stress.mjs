@@ -4,7 +4,9 @@
 //   - the fault matrix (every fault kind x every call), several rounds;
 //   - >= 100,000 fuzz inputs, in child processes (a native abort or a hang counts as a crash);
 //   - 100,000 calls with 1,000 in flight, RSS measured (in a child with --expose-gc).
-// Options (env): STRESS_FUZZ (default 100000), STRESS_CALLS (default 100000), STRESS_ROUNDS (3).
+// Options (env): STRESS_FUZZ (default 100000), STRESS_CALLS (default 100000), STRESS_ROUNDS (3),
+// STRESS_WARMUP (50000), STRESS_OUT (the report's path; default RELIABILITY.md, which the smoke
+// test in __test__/stress-smoke.test.mjs leaves alone).
 
 import fs from 'node:fs'
 import os from 'node:os'
@@ -186,8 +188,9 @@ ${Object.entries(fuzz.rejected).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k
 ${fuzz.violations.length ? `\nViolations:\n\n${fuzz.violations.slice(0, 50).map((v) => `- ${v}`).join('\n')}\n` : ''}
 The Rust response parsers are fuzzed separately: \`PROPTEST_CASES=50000 cargo test -p ots-core --test parser_props\`.
 `
-fs.writeFileSync(new URL('../RELIABILITY.md', import.meta.url), md)
-log('wrote RELIABILITY.md')
+const OUT = process.env.STRESS_OUT || fileURLToPath(new URL('../RELIABILITY.md', import.meta.url))
+fs.writeFileSync(OUT, md)
+log(`wrote ${OUT}`)
 console.log(md)
 const failed = report.crashes + report.hangs + report.duplicates + report.leaks + fuzz.violations.length + failedCells.length + fuzz.unhandled
 process.exit(failed ? 1 : 0)
