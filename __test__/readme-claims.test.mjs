@@ -340,6 +340,15 @@ test('README names the package.json it ships: npm scripts, engines, the seven ta
   assert.match(release, /^lto = true$/m)
   assert.match(release, /^strip = "symbols"$/m)
   assert.match(pkg.scripts.build, /--release/)
+  // Development: "On Debian: `apt-get install openssl chromium bsdutils`. `.ci/run` installs whatever
+  // of these is missing", and the Rust components the README names.
+  const ci = readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')
+  const debian = /On Debian: `apt-get install ([a-z ]+)`\. `\.ci\/run` installs whatever of these is missing\./.exec(flat(README))
+  assert.ok(debian, 'the Debian packages sentence')
+  const installed = [...ci.matchAll(/\|\| missing\+=\(([a-z]+)\)/g)].map((m) => m[1])
+  assert.deepEqual(installed.sort(), debian[1].split(' ').sort())
+  assert.match(flat(README), /`rustup component add rustfmt clippy`/)
+  assert.match(ci, /for component in clippy rustfmt; do/)
 })
 
 // README, Testing your code: "The handle has `url`, `username`, `apiKey`, `close()`, `addAccount(email,
