@@ -659,3 +659,18 @@ test('InvalidResponseError: an HTML page names its status and content type; inva
     await rejectsWith(new OneTimeSecretApi('me@example.com', 'tok', { url: s.url, retries: 0 }).share('x'), InvalidResponseError, { status: 200 })
   })
 })
+
+// README, Command line: "The exit code comes from the error's `code`:" and its table. The table's
+// codes are error-kinds.json's (the one table of error kinds) plus 0; row 1 names the classes that
+// exit 1, row 4 the ones for a gone secret and a wrong passphrase.
+test("README's exit-code table has exactly error-kinds.json's exit codes, and row 1 names the classes that exit 1", () => {
+  const kinds = JSON.parse(readFileSync(new URL('../error-kinds.json', import.meta.url), 'utf8'))
+  const section = README.slice(README.indexOf('| code | meaning |'))
+  const rows = section.slice(0, section.indexOf('\n\n')).split('\n').slice(2).map((l) => l.split('|').map((c) => c.trim()))
+  const codes = rows.map((r) => Number(r[1]))
+  assert.deepEqual(codes, [0, ...new Set(kinds.map((k) => k.exitCode))].sort((a, b) => a - b))
+  const one = rows.find((r) => r[1] === '1')[2]
+  const namedInOne = [...one.matchAll(/`(\w+Error)`/g)].map((m) => m[1]).sort()
+  const exitOne = kinds.filter((k) => k.exitCode === 1 && k.parent !== null).map((k) => k.name).sort()
+  assert.deepEqual(namedInOne, exitOne)
+})
