@@ -524,8 +524,9 @@ test(`every README paragraph, list item and table row is in ${CLAIMS_FILE}`, () 
 // README, Errors: NetworkError "Network request failed: `<reason>` at `<host:port>`" for "refused,
 // reset, DNS, TLS, proxy" (refused and proxy: crates/core/tests/calls.rs; reset: the fault matrix;
 // TLS: tls.test.mjs). A name under .invalid never resolves (RFC 6761).
-test('a host name that does not resolve is a NetworkError naming the host and port', async () => {
-  const c = new OneTimeSecretApi('me@example.com', 'tok', { url: 'http://no-such-host.invalid', retries: 0 })
+// The call's timeout is long: a resolver with unreachable name servers may take a while to give up.
+test('a host name that does not resolve is a NetworkError naming the host and port', { timeout: 180_000 }, async () => {
+  const c = new OneTimeSecretApi('me@example.com', 'tok', { url: 'http://no-such-host.invalid', retries: 0, timeout: 120_000 })
   const e = await rejectsWith(c.status(), NetworkError, { status: undefined })
   assert.match(e.message, /^Network request failed: .+ at no-such-host\.invalid:80$/)
   assert.match(String(e.cause), /dns|resolv|lookup/i)
