@@ -17,6 +17,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 test('npm run stress, small: every fault kind x every call, fuzzing, load with 1,000 in flight, and the report', { timeout: 600_000 }, async () => {
   const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.stress
   assert.equal(script, 'node scripts/stress.mjs')
+  // Without the env options it runs the sizes the README states.
+  const source = readFileSync(join(ROOT, 'scripts', 'stress.mjs'), 'utf8')
+  assert.match(source, /const FUZZ = Number\(process\.env\.STRESS_FUZZ \|\| 100_000\)/)
+  assert.match(source, /const CALLS = Number\(process\.env\.STRESS_CALLS \|\| 100_000\)/)
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ')
+  assert.ok(readme.includes('(every fault kind x every call, 100,000 hostile inputs, 100,000 calls with 1,000 in flight)'))
   const dir = mkdtempSync(join(tmpdir(), 'ots-stress-'))
   try {
     const out = join(dir, 'RELIABILITY.md')
