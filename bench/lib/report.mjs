@@ -218,6 +218,9 @@ export function writeReport({ started, server, clients, hasWrk, origVersion, fet
     ["after boxing the call's future", path.join(HERE, 'profile/issue14/4-box-future.json')],
     ['main 02bd2e1 (later), before the opt-level change', path.join(HERE, 'profile/issue14/6-main-before-opt-level.json')],
     ['opt-level 3 for the crates every call runs through', path.join(HERE, 'profile/issue14/7-opt-level-hot-crates.json')],
+    ['main after the typed answers (issue 12), opt-level "s" everywhere', path.join(HERE, 'profile/issue14/10-typed-answers-all-s.json')],
+    ['main after the typed answers, hot crates at opt-level 3 (not ots-core)', path.join(HERE, 'profile/issue14/11-typed-answers-hot-crates.json')],
+    ['default headers set once, request built in place (transport.rs)', path.join(HERE, 'profile/issue14/9-transport-request.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')

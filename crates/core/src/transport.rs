@@ -12,7 +12,7 @@ use crate::secret_buf::SecretBuf;
 use crate::wire::{Method, RawResponse, RequestSpec, Retry};
 use base64::Engine;
 use bytes::Bytes;
-use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -88,8 +88,19 @@ impl Transport {
       }
     });
 
+    let auth = config
+      .credentials
+      .as_ref()
+      .map(|c| basic_auth(&c.username, &c.token));
+    // The headers every request carries, set once: reqwest adds them to each request.
+    let mut headers = http::HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(auth) = &auth {
+      headers.insert(AUTHORIZATION, auth.clone());
+    }
     let mut builder = reqwest::Client::builder()
       .user_agent(config.user_agent.as_str())
+      .default_headers(headers)
       .redirect(redirect)
       .referer(false)
       .tcp_nodelay(true)
@@ -119,11 +130,6 @@ impl Transport {
     let http = builder
       .build()
       .map_err(|e| Error::input("Could not set up the HTTP client").with_cause(chain(&e)))?;
-
-    let auth = config
-      .credentials
-      .as_ref()
-      .map(|c| basic_auth(&c.username, &c.token));
 
     Ok(Transport {
       http,
@@ -221,25 +227,30 @@ impl Transport {
   }
 
   async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
-    let url = self.request_url(&req.path);
-    let mut builder = match req.method {
-      Method::Get => self.http.get(url),
-      Method::Post => self.http.post(url),
+    let method = match req.method {
+      Method::Get => reqwest::Method::GET,
+      Method::Post => reqwest::Method::POST,
     };
-    builder = builder.header(http::header::ACCEPT, "application/json");
-    if let Some(auth) = &self.auth {
-      builder = builder.header(AUTHORIZATION, auth.clone());
-    }
-    builder = match &req.body {
-      Some(body) => builder
-        .header(CONTENT_TYPE, body.content_type)
-        .body(body.bytes.clone()),
+    // Built in place rather than through a RequestBuilder, whose every step moves the whole
+    // request; Accept and Authorization are the client's default headers.
+    let mut request = reqwest::Request::new(method, self.request_url(&req.path));
+    match &req.body {
+      Some(body) => {
+        request
+          .headers_mut()
+          .insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+        *request.body_mut() = Some(body.bytes.clone().into());
+      }
       // Some servers (Rack) want a length on an empty POST.
-      None if req.method == Method::Post => builder.header(http::header::CONTENT_LENGTH, "0"),
-      None => builder,
-    };
+      None if req.method == Method::Post => {
+        request
+          .headers_mut()
+          .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+      }
+      None => {}
+    }
     let fail = |e| Failure::from_reqwest(e, &self.authority);
-    let mut resp = builder.send().await.map_err(fail)?;
+    let mut resp = self.http.execute(request).await.map_err(fail)?;
 
     let status = resp.status().as_u16();
     let headers = resp.headers();
