@@ -106,11 +106,15 @@ test('timeout, connectTimeout, retries: wrong values are an InputError from the 
   assert.equal(await client(server.url, { timeout: 5000, connectTimeout: 1000, retries: 0 }).status({ timeout: 2000 }), true)
 })
 
-test('connectTimeout: a connection that cannot be made fails as NetworkError well within the call timeout', async () => {
+// (connectTimeout's own timer is tested in readme-claims.test.mjs, on a connection held in its TLS
+// handshake; a refused port fails at once whatever the timer.)
+test('a refused connection fails as NetworkError naming the address, with the reason as cause', async () => {
   const port = await closedPort()
   const c = client(`http://127.0.0.1:${port}`, { connectTimeout: 200, timeout: 5000, retries: 0 })
   const r = await settle(c.status())
   assert.ok(r.error instanceof NetworkError, String(r.error))
+  assert.match(r.error.message, new RegExp(`127\\.0\\.0\\.1:${port}`))
+  assert.match(String(r.error.cause), /refused/i)
 })
 
 test('abort mid-request: AbortError (name "AbortError"), cause is the reason, socket closed server-side', async () => {
