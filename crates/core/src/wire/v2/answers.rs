@@ -2,16 +2,15 @@
 //! needs (unknown fields skipped, not built), then reshaped to the v1 models. Only with the
 //! client's `raw` option is the answer also kept as a JSON value, as `raw`.
 
-use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::errors::{error, message_of};
-use super::receipt::{flag, normalise_receipt, text, Record, SecretPart};
+use super::receipt::{flag, normalise_receipt, text, Record};
 use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus};
 use crate::error::{Error, ErrorKind, Result};
-use crate::wire::lenient::{self, number, put, some, Obj, Objs};
+use crate::wire::lenient::{self, number, put, Obj, Objs};
 use crate::wire::{add_share_link, wipe, Context, Op, RawResponse};
 
 /// Internal state names of every generation in the v1 vocabulary (the server's own `V1_STATE_MAP`).
@@ -25,10 +24,9 @@ pub fn map_state(state: &str) -> &str {
 }
 
 /// A v2 answer: `{success, custid, record | records, details}` (an error also has `error` or
-/// `message`). `R` is what the request needs of `record`, `D` of `details`.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "R: Deserialize<'de>, D: Deserialize<'de>"))]
-struct Envelope<R, D> {
+/// `message`). One envelope type for every request, so the binary has one reader of it.
+#[derive(Deserialize, Default)]
+struct Envelope {
   #[serde(default, deserialize_with = "flag")]
   success: Option<bool>,
   #[serde(default, deserialize_with = "text")]
@@ -37,63 +35,41 @@ struct Envelope<R, D> {
   error: Option<String>,
   #[serde(default, deserialize_with = "text")]
   message: Option<String>,
-  /// Present but not an object reads as `Some(Obj(None))`.
-  #[serde(default, deserialize_with = "some")]
-  record: Option<Obj<R>>,
+  #[serde(default)]
+  record: Option<Obj<Record>>,
   #[serde(default)]
   records: Option<Objs<Record>>,
   #[serde(default)]
-  details: Option<Obj<D>>,
+  details: Option<Obj<Details>>,
 }
 
-impl<R, D> Default for Envelope<R, D> {
-  fn default() -> Self {
-    Envelope {
-      success: None,
-      custid: None,
-      error: None,
-      message: None,
-      record: None,
-      records: None,
-      details: None,
-    }
-  }
-}
-
-impl<R, D> Envelope<R, D> {
+impl Envelope {
   /// `record` when it is an object.
-  fn record(&mut self) -> Option<R> {
+  fn record(&mut self) -> Option<Record> {
     self.record.take().and_then(|r| r.0)
   }
 
-  fn details(&mut self) -> Option<D> {
+  fn details(&mut self) -> Option<Details> {
     self.details.take().and_then(|d| d.0)
   }
 }
 
 /// A 2xx answer read as an envelope, and with `keep_raw` (the client's `raw` option) also as the
-/// whole JSON value; a non-2xx answer as its error. An answer that is not an object reads as an empty envelope
-/// (each request then says what it misses).
-fn read<R, D>(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope<R, D>, Option<Value>)>
-where
-  Envelope<R, D>: DeserializeOwned,
-{
+/// whole JSON value; a non-2xx answer as its error. An answer that is not an object reads as an
+/// empty envelope (each request then says what it misses).
+fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope, Option<Value>)> {
   if !(200..300).contains(&resp.status) {
     return Err(error(op, resp));
   }
-  let (envelope, raw) = if keep_raw {
-    let raw = resp.json()?;
-    let envelope =
-      Obj::<Envelope<R, D>>::deserialize(&raw).map_err(|_| resp.unexpected_shape(op))?;
-    (envelope, Some(raw))
-  } else {
-    (resp.read::<Obj<Envelope<R, D>>>(op)?, None)
-  };
+  let envelope = resp.read::<Obj<Envelope>>(op)?;
+  // The `raw` option reads the answer a second time, as a value: only callers who asked for it
+  // pay for that.
+  let raw = if keep_raw { Some(resp.json()?) } else { None };
   Ok((envelope.0.unwrap_or_default(), raw))
 }
 
 /// `success: false` with a 2xx status: a failure the server reported as an answer.
-fn refused<R, D>(resp: &RawResponse, envelope: &Envelope<R, D>) -> Result<()> {
+fn refused(resp: &RawResponse, envelope: &Envelope) -> Result<()> {
   if envelope.success != Some(false) {
     return Ok(());
   }
@@ -163,32 +139,19 @@ pub fn version(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<Option<Str
   Ok(Some(parts.join(".")))
 }
 
-/// `record` of a conceal or generate answer: the receipt (`receipt` v0.24+, `metadata` before) and
-/// the secret's half. A receipt field that is present decides, even when it is not an object.
-#[derive(Deserialize)]
-struct Created {
-  #[serde(default, deserialize_with = "some")]
-  receipt: Option<Obj<Record>>,
-  #[serde(default, deserialize_with = "some")]
-  metadata: Option<Obj<Record>>,
-  #[serde(default)]
-  secret: Obj<SecretPart>,
-}
-
-/// `POST /secret/conceal` and `/secret/generate`.
+/// `POST /secret/conceal` and `/secret/generate`: `record` holds the receipt (`receipt` v0.24+,
+/// `metadata` before) and the secret's half.
 pub fn created(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
-  let (mut envelope, mut raw) = read::<Created, IgnoredAny>(op, resp, ctx.include_raw)?;
+  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
   refused(resp, &envelope)?;
-  let Created {
-    receipt,
-    metadata,
-    secret,
-  } = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
-  let receipt = receipt
-    .or(metadata)
+  let mut record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let receipt = record
+    .receipt
+    .take()
+    .or(record.metadata.take())
     .and_then(|r| r.0)
     .ok_or_else(|| resp.unexpected_shape(op))?;
-  let mut secret = secret.0.unwrap_or_default();
+  let mut secret = record.secret.take().and_then(|s| s.0).unwrap_or_default();
   let value = secret.secret_value.take().map(Zeroizing::new);
   drop_secret(&mut raw, &["record", "secret", "secret_value"]);
   let mut out = normalise_receipt(ctx, receipt, Some(secret), envelope.custid, None);
@@ -211,7 +174,7 @@ struct Details {
 
 /// `GET /receipt/:key`.
 pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
-  let (mut envelope, mut raw) = read::<Record, Details>(op, resp, ctx.include_raw)?;
+  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
   refused(resp, &envelope)?;
   let value = envelope
     .details()
@@ -226,30 +189,16 @@ pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt>
   Ok(out)
 }
 
-/// `record` of a reveal.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Revealed {
-  #[serde(deserialize_with = "some")]
-  key: Option<Value>,
-  #[serde(deserialize_with = "some")]
-  identifier: Option<Value>,
-  #[serde(deserialize_with = "text")]
-  secret_value: Option<String>,
-  #[serde(deserialize_with = "flag")]
-  has_passphrase: Option<bool>,
-}
-
 /// `POST /secret/:key/reveal`.
 pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<RevealedSecret> {
-  let (mut envelope, mut raw) = read::<Revealed, Details>(op, resp, ctx.include_raw)?;
+  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
   refused(resp, &envelope)?;
   drop_secret(&mut raw, &["record", "secret_value"]);
   let mut record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let Some(value) = record.secret_value.take().map(Zeroizing::new) else {
     // 200 without a value: not revealed (see `details`).
     let wrong = envelope.details().and_then(|d| d.correct_passphrase) == Some(false)
-      && record.has_passphrase == Some(true);
+      && record.has_passphrase == Some(Value::Bool(true));
     return Err(if wrong {
       Error::new(ErrorKind::IncorrectPassphrase, "Incorrect passphrase").with_status(resp.status)
     } else {
@@ -271,7 +220,7 @@ pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Reveale
 
 /// `POST /receipt/:key/burn`.
 pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResult> {
-  let (mut envelope, raw) = read::<Record, IgnoredAny>(op, resp, ctx.include_raw)?;
+  let (mut envelope, raw) = read(op, resp, ctx.include_raw)?;
   let unknown = || Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status);
   // Burn without effect (`success: false`), or v0.26's bare `{"success":true}` to a second burn:
   // nothing was burned this time.
@@ -299,7 +248,7 @@ pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResul
 
 /// `GET /receipt/recent`: the receipts, without their secret keys.
 pub fn recent(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Vec<Receipt>> {
-  let (envelope, _) = read::<IgnoredAny, IgnoredAny>(op, resp, false)?;
+  let (envelope, _) = read(op, resp, false)?;
   refused(resp, &envelope)?;
   let records = envelope
     .records
@@ -318,21 +267,9 @@ pub fn recent(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Vec<Recei
   )
 }
 
-/// `record` of a secret's status.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct StatusRecord {
-  #[serde(deserialize_with = "text")]
-  state: Option<String>,
-  #[serde(deserialize_with = "some")]
-  has_passphrase: Option<Value>,
-  #[serde(deserialize_with = "some")]
-  secret_ttl: Option<Value>,
-}
-
 /// `GET /secret/:key/status`.
 pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<SecretStatus> {
-  let (mut envelope, raw) = read::<StatusRecord, IgnoredAny>(op, resp, ctx.include_raw)?;
+  let (mut envelope, raw) = read(op, resp, ctx.include_raw)?;
   refused(resp, &envelope)?;
   let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let raw_state = record.state.unwrap_or_else(|| "unknown".to_owned());

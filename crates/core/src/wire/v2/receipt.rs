@@ -10,33 +10,37 @@ use zeroize::Zeroizing;
 
 use super::answers::map_state;
 use crate::answers::{Extra, Receipt};
-use crate::wire::lenient::{some, whole_number};
+use crate::wire::lenient::{some, whole_number, Obj};
 use crate::wire::Context;
 
-/// A v2 receipt as servers send it: v0.19-v0.23 `metadata` (`key`, `custid`, string numbers,
-/// `recipients` as one string) and v0.24+ `receipt` (`identifier`, `secret_identifier`,
-/// `owner_id`, `receipt_ttl`, `revealed`, `recipients` as a list).
+/// A v2 record as servers send it, one type for every answer (one reader in the binary): a
+/// receipt of v0.19-v0.23 `metadata` (`key`, `custid`, string numbers, `recipients` as one string)
+/// or v0.24+ `receipt` (`identifier`, `secret_identifier`, `owner_id`, `receipt_ttl`, `revealed`,
+/// `recipients` as a list); a revealed secret (`secret_value`); a secret's status; and a conceal
+/// answer's `record`, which holds the receipt and the secret's half (`secret`: its key, and a
+/// generated value where a server shows it there). Fields another answer reads with another rule
+/// are kept as sent (`Value`): present even as `null`, absent only when not sent.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(super) struct Record {
-  #[serde(deserialize_with = "text")]
-  key: Option<String>,
-  #[serde(deserialize_with = "text")]
-  identifier: Option<String>,
+  #[serde(deserialize_with = "some")]
+  pub(super) key: Option<Value>,
+  #[serde(deserialize_with = "some")]
+  pub(super) identifier: Option<Value>,
   #[serde(deserialize_with = "text")]
   custid: Option<String>,
   #[serde(deserialize_with = "text")]
   owner_id: Option<String>,
   #[serde(deserialize_with = "text")]
-  state: Option<String>,
+  pub(super) state: Option<String>,
   #[serde(deserialize_with = "text")]
   secret_identifier: Option<String>,
   #[serde(deserialize_with = "text")]
   share_path: Option<String>,
   #[serde(deserialize_with = "text")]
   share_domain: Option<String>,
-  #[serde(deserialize_with = "whole")]
-  secret_ttl: Option<i64>,
+  #[serde(deserialize_with = "some")]
+  pub(super) secret_ttl: Option<Value>,
   #[serde(deserialize_with = "whole")]
   metadata_ttl: Option<i64>,
   #[serde(deserialize_with = "whole")]
@@ -51,26 +55,30 @@ pub(super) struct Record {
   revealed: Option<i64>,
   #[serde(deserialize_with = "recipients")]
   recipients: Vec<String>,
-  #[serde(deserialize_with = "flag")]
-  has_passphrase: Option<bool>,
-  /// A burn's short id of the secret, of any type (v0.26 `secret_shortid`, v0.22 `secret_shortkey`).
+  #[serde(deserialize_with = "some")]
+  pub(super) has_passphrase: Option<Value>,
+  /// A burn's short id of the secret (v0.26 `secret_shortid`, v0.22 `secret_shortkey`).
   #[serde(deserialize_with = "some")]
   pub(super) secret_shortid: Option<Value>,
   #[serde(deserialize_with = "some")]
   pub(super) secret_shortkey: Option<Value>,
-}
-
-/// The secret half of a conceal answer (`record.secret`): its key (v0.19-v0.23), and a generated
-/// value where a server shows it there.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(super) struct SecretPart {
-  #[serde(deserialize_with = "text")]
-  key: Option<String>,
-  #[serde(deserialize_with = "text")]
-  identifier: Option<String>,
+  /// A revealed secret, or a generated one in a conceal answer's `secret`.
   #[serde(deserialize_with = "text")]
   pub(super) secret_value: Option<String>,
+  /// A conceal answer's receipt: a field that is present decides, even when it is not an object.
+  #[serde(deserialize_with = "some")]
+  pub(super) receipt: Option<Box<Obj<Record>>>,
+  #[serde(deserialize_with = "some")]
+  pub(super) metadata: Option<Box<Obj<Record>>>,
+  pub(super) secret: Option<Box<Obj<Record>>>,
+}
+
+impl Record {
+  /// `key`, else `identifier`, when it is a string.
+  fn key_text(&self) -> Option<String> {
+    let text = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
+    text(&self.key).or_else(|| text(&self.identifier))
+  }
 }
 
 pub(super) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -109,11 +117,12 @@ fn recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
 pub(super) fn normalise_receipt(
   ctx: &Context<'_>,
   rec: Record,
-  secret: Option<SecretPart>,
+  secret: Option<Record>,
   envelope_custid: Option<String>,
   value: Option<Zeroizing<String>>,
 ) -> Receipt {
   let secret = secret.unwrap_or_default();
+  let metadata_key = rec.key_text();
   let raw_state = rec.state.unwrap_or_else(|| "new".to_owned());
   let state = map_state(&raw_state).to_owned();
   let received = state == "received";
@@ -127,8 +136,7 @@ pub(super) fn normalise_receipt(
   let secret_key = rec
     .secret_identifier
     .filter(|s| !s.is_empty())
-    .or(secret.key)
-    .or(secret.identifier)
+    .or_else(|| secret.key_text())
     .or_else(|| {
       rec
         .share_path
@@ -145,13 +153,13 @@ pub(super) fn normalise_receipt(
     }
     v.map(Number::from)
   };
-  let metadata_key = rec.key.or(rec.identifier);
-  let ttl = nullable("ttl", rec.secret_ttl);
+  let secret_ttl_sent = rec.secret_ttl.as_ref().and_then(whole_number);
+  let ttl = nullable("ttl", secret_ttl_sent);
   let metadata_ttl = nullable("metadata_ttl", rec.metadata_ttl.or(rec.receipt_ttl));
   let secret_ttl = if received {
     None
   } else {
-    nullable("secret_ttl", rec.secret_ttl)
+    nullable("secret_ttl", secret_ttl_sent)
   };
   let updated = nullable("updated", rec.updated);
   let created = nullable("created", rec.created);
@@ -175,7 +183,7 @@ pub(super) fn normalise_receipt(
     .map(Number::from);
   out.recipient = Some(rec.recipients);
   out.share_domain = Some(rec.share_domain.unwrap_or_default());
-  out.passphrase_required = rec.has_passphrase;
+  out.passphrase_required = rec.has_passphrase.as_ref().and_then(Value::as_bool);
   out.value = value;
   out.raw_state = Some(raw_state);
   out.extra = extra;
