@@ -105,6 +105,10 @@ impl Transport {
       .referer(false)
       .tcp_nodelay(true)
       .http1_only()
+      // reqwest's own retries are for HTTP/2 refusals only, which an HTTP/1 client never gets,
+      // but its retry layer copies every request's headers in case: this one never retries and
+      // copies nothing (`send` does the retrying that is safe).
+      .retry(reqwest::retry::never().max_retries_per_request(0))
       .pool_idle_timeout(Duration::from_secs(30))
       .tls_backend_preconfigured(crate::tls::client_config(&config.ca)?);
     if let Some(t) = config.connect_timeout {
