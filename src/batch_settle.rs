@@ -174,7 +174,7 @@ where
   // (into the task, and each change of the task's stage, which copies the whole stage) moves a
   // pointer: callgrind counted those copies at about a quarter of a call's instructions.
   let fut = Box::pin(fut);
-  napi::bindgen_prelude::spawn(async move {
+  crate::submit::submit(async move {
     let out = fut.await;
     ticket.finish(Box::new(move |env: &Env| {
       // SAFETY: as in napi-rs's own `spawn_future_with_callback`: the callback runs on the JS

@@ -12,6 +12,7 @@ mod e2e;
 mod errors;
 mod options;
 mod settle;
+mod submit;
 mod testing;
 
 pub use cancel::CancelToken;
