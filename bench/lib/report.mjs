@@ -222,6 +222,7 @@ export function writeReport({ started, server, clients, hasWrk, origVersion, fet
     ['main after the typed answers, hot crates at opt-level 3 (not ots-core)', path.join(HERE, 'profile/issue14/11-typed-answers-hot-crates.json')],
     ['default headers set once, request built in place (transport.rs)', path.join(HERE, 'profile/issue14/9-transport-request.json')],
     ["reqwest's retry layer never retries or copies", path.join(HERE, 'profile/issue14/12-retry-never.json')],
+    ['calls made while the runtime is idle go through an inbox (submit.rs)', path.join(HERE, 'profile/issue14/14-idle-submit.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
