@@ -161,15 +161,20 @@ pub fn created(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt>
   Ok(out)
 }
 
-/// `details` of a receipt or a reveal.
+/// `details` of a receipt or a reveal (wiped when dropped: it may hold a generated secret).
 #[derive(Deserialize, Default)]
-#[serde(default)]
 struct Details {
   /// A generated secret's value, on the creator's first view of its receipt (v0.24+).
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   secret_value: Option<String>,
-  #[serde(deserialize_with = "flag")]
+  #[serde(default, deserialize_with = "flag")]
   correct_passphrase: Option<bool>,
+}
+
+impl Drop for Details {
+  fn drop(&mut self) {
+    self.secret_value.zeroize();
+  }
 }
 
 /// `GET /receipt/:key`.
@@ -178,7 +183,7 @@ pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt>
   refused(resp, &envelope)?;
   let value = envelope
     .details()
-    .and_then(|d| d.secret_value)
+    .and_then(|mut d| d.secret_value.take())
     .map(Zeroizing::new)
     .filter(|v| !v.is_empty());
   drop_secret(&mut raw, &["details", "secret_value"]);
@@ -272,13 +277,14 @@ pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Se
   let (mut envelope, raw) = read(op, resp, ctx.include_raw)?;
   refused(resp, &envelope)?;
   let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
-  let raw_state = record.state.unwrap_or_else(|| "unknown".to_owned());
+  let mut record = record;
+  let raw_state = record.state.take().unwrap_or_else(|| "unknown".to_owned());
   let mut out = SecretStatus::default();
   out.state = map_state(&raw_state).to_owned();
   out.raw_state = raw_state;
   out.raw = raw;
   let x = &mut out.extra;
-  if let Some(v) = record.has_passphrase {
+  if let Some(v) = record.has_passphrase.take() {
     put(
       &mut out.passphrase_required,
       x,
@@ -286,7 +292,7 @@ pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Se
       lenient::flag(v),
     );
   }
-  if let Some(v) = record.secret_ttl {
+  if let Some(v) = record.secret_ttl.take() {
     put(&mut out.secret_ttl, x, "secret_ttl", number(v));
   }
   Ok(out)

@@ -6,12 +6,12 @@
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::answers::map_state;
 use crate::answers::{Extra, Receipt};
 use crate::wire::lenient::{some, whole_number, Obj};
-use crate::wire::Context;
+use crate::wire::{wipe, Context};
 
 /// A v2 record as servers send it, one type for every answer (one reader in the binary): a
 /// receipt of v0.19-v0.23 `metadata` (`key`, `custid`, string numbers, `recipients` as one string)
@@ -21,56 +21,87 @@ use crate::wire::Context;
 /// generated value where a server shows it there). Fields another answer reads with another rule
 /// are kept as sent (`Value`): present even as `null`, absent only when not sent.
 #[derive(Deserialize, Default)]
-#[serde(default)]
 pub(super) struct Record {
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) key: Option<Value>,
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) identifier: Option<Value>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   custid: Option<String>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   owner_id: Option<String>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   pub(super) state: Option<String>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   secret_identifier: Option<String>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   share_path: Option<String>,
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   share_domain: Option<String>,
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) secret_ttl: Option<Value>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   metadata_ttl: Option<i64>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   receipt_ttl: Option<i64>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   created: Option<i64>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   updated: Option<i64>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   received: Option<i64>,
-  #[serde(deserialize_with = "whole")]
+  #[serde(default, deserialize_with = "whole")]
   revealed: Option<i64>,
-  #[serde(deserialize_with = "recipients")]
+  #[serde(default, deserialize_with = "recipients")]
   recipients: Vec<String>,
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) has_passphrase: Option<Value>,
   /// A burn's short id of the secret (v0.26 `secret_shortid`, v0.22 `secret_shortkey`).
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) secret_shortid: Option<Value>,
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) secret_shortkey: Option<Value>,
   /// A revealed secret, or a generated one in a conceal answer's `secret`.
-  #[serde(deserialize_with = "text")]
+  #[serde(default, deserialize_with = "text")]
   pub(super) secret_value: Option<String>,
   /// A conceal answer's receipt: a field that is present decides, even when it is not an object.
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) receipt: Option<Box<Obj<Record>>>,
-  #[serde(deserialize_with = "some")]
+  #[serde(default, deserialize_with = "some")]
   pub(super) metadata: Option<Box<Obj<Record>>>,
+  #[serde(default)]
   pub(super) secret: Option<Box<Obj<Record>>>,
+}
+
+/// A record holds keys, and a secret when a parser did not take it: wiped when dropped.
+impl Drop for Record {
+  fn drop(&mut self) {
+    for text in [
+      &mut self.custid,
+      &mut self.owner_id,
+      &mut self.state,
+      &mut self.secret_identifier,
+      &mut self.share_path,
+      &mut self.share_domain,
+      &mut self.secret_value,
+    ] {
+      text.zeroize();
+    }
+    for value in [
+      &mut self.key,
+      &mut self.identifier,
+      &mut self.secret_ttl,
+      &mut self.has_passphrase,
+      &mut self.secret_shortid,
+      &mut self.secret_shortkey,
+    ]
+    .into_iter()
+    .flatten()
+    {
+      wipe(value);
+    }
+    self.recipients.zeroize();
+  }
 }
 
 impl Record {
@@ -116,25 +147,32 @@ fn recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
 /// (moved in, not copied). Fields v2 does not have come out as `null`, as the v1 receipt has them.
 pub(super) fn normalise_receipt(
   ctx: &Context<'_>,
-  rec: Record,
+  mut rec: Record,
   secret: Option<Record>,
   envelope_custid: Option<String>,
   value: Option<Zeroizing<String>>,
 ) -> Receipt {
   let secret = secret.unwrap_or_default();
   let metadata_key = rec.key_text();
-  let raw_state = rec.state.unwrap_or_else(|| "new".to_owned());
+  let raw_state = rec.state.take().unwrap_or_else(|| "new".to_owned());
   let state = map_state(&raw_state).to_owned();
   let received = state == "received";
   // v0.24+ names the owner by id: the account's email is the username this client sends.
   let custid = rec
     .custid
+    .take()
     .filter(|s| !s.is_empty())
-    .or_else(|| rec.owner_id.and(ctx.username.map(str::to_owned)))
+    .or_else(|| {
+      ctx
+        .username
+        .filter(|_| rec.owner_id.is_some())
+        .map(str::to_owned)
+    })
     .or_else(|| envelope_custid.filter(|s| s.contains('@')))
     .unwrap_or_else(|| "anon".to_owned());
   let secret_key = rec
     .secret_identifier
+    .take()
     .filter(|s| !s.is_empty())
     .or_else(|| secret.key_text())
     .or_else(|| {
@@ -181,8 +219,8 @@ pub(super) fn normalise_receipt(
     .or(rec.revealed)
     .filter(|_| received)
     .map(Number::from);
-  out.recipient = Some(rec.recipients);
-  out.share_domain = Some(rec.share_domain.unwrap_or_default());
+  out.recipient = Some(std::mem::take(&mut rec.recipients));
+  out.share_domain = Some(rec.share_domain.take().unwrap_or_default());
   out.passphrase_required = rec.has_passphrase.as_ref().and_then(Value::as_bool);
   out.value = value;
   out.raw_state = Some(raw_state);
