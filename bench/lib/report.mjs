@@ -223,6 +223,7 @@ export function writeReport({ started, server, clients, hasWrk, origVersion, fet
     ['default headers set once, request built in place (transport.rs)', path.join(HERE, 'profile/issue14/9-transport-request.json')],
     ["reqwest's retry layer never retries or copies", path.join(HERE, 'profile/issue14/12-retry-never.json')],
     ['calls made while the runtime is idle go through an inbox (submit.rs)', path.join(HERE, 'profile/issue14/14-idle-submit.json')],
+    ['ots-core at opt-level 3 as well', path.join(HERE, 'profile/issue14/15-ots-core-opt-level-3.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
