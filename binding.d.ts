@@ -111,6 +111,7 @@ export interface BurnResult {
   /** The receipt, `state: "burned"` (with `raw_state` when the server said otherwise). */
   state?: Receipt
   secret_shortkey?: string
+  /** API v2 with the client's `raw` option: the server's whole answer. */
   raw?: unknown
 }
 
@@ -152,9 +153,10 @@ export interface RevealedSecret {
   /** The secret; for an end-to-end encrypted secret read without its key, the envelope. */
   value?: string
   secret_key?: string
-  raw?: unknown
   /** `true` when the secret was end-to-end encrypted (decrypted, or the envelope). */
   encrypted?: true
+  /** API v2 with the client's `raw` option: the server's answer, without the secret. */
+  raw?: unknown
 }
 
 /** The answer to `secretStatus` (API v2): the secret's state without revealing it. */
@@ -168,7 +170,7 @@ export interface SecretStatus {
   raw?: unknown
 }
 
-/** The answer to `serverInfo`. */
+/** The answer to `serverInfo`: not the server's, so no `extra`. */
 export interface ServerInfo {
   status: 'nominal' | 'offline'
   /** `"0.22.11"` where `/api/v2/version` answers, else null. */

@@ -2,7 +2,7 @@
 //! binding.d.ts declares (napi-rs reads them from the same structs' `js_name`s): each model, filled
 //! in completely, is serialised and its keys compared with its interface's fields, both ways.
 
-use ots_core::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus, ServerInfo};
+use ots_core::answers::{BurnResult, Raw, Receipt, RevealedSecret, SecretStatus, ServerInfo};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -55,7 +55,7 @@ fn full_receipt() -> Receipt {
   r.passphrase_required = Some(true);
   r.value = Some(Zeroizing::new("x".to_owned()));
   r.raw_state = text();
-  r.raw = Some(serde_json::Value::Null);
+  r.raw = Some(Raw(serde_json::Value::Null));
   r
 }
 
@@ -64,18 +64,22 @@ fn json_names_are_the_declared_names() {
   let mut revealed = RevealedSecret::default();
   revealed.value = Some(Zeroizing::new("x".to_owned()));
   revealed.secret_key = text();
-  revealed.raw = Some(serde_json::Value::Null);
+  revealed.raw = Some(Raw(serde_json::Value::Null));
   revealed.encrypted = Some(true);
 
-  let mut burned = BurnResult::default();
-  burned.state = Some(full_receipt());
-  burned.secret_shortkey = text();
-  burned.raw = Some(serde_json::Value::Null);
+  let burned = BurnResult {
+    state: Some(full_receipt()),
+    secret_shortkey: text(),
+    raw: Some(Raw(serde_json::Value::Null)),
+    ..BurnResult::default()
+  };
 
-  let mut status = SecretStatus::default();
-  status.passphrase_required = Some(true);
-  status.secret_ttl = Some(1.into());
-  status.raw = Some(serde_json::Value::Null);
+  let status = SecretStatus {
+    passphrase_required: Some(true),
+    secret_ttl: Some(1.into()),
+    raw: Some(Raw(serde_json::Value::Null)),
+    ..SecretStatus::default()
+  };
 
   let info = ServerInfo::default();
 

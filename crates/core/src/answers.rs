@@ -15,6 +15,60 @@ use crate::wire::wipe;
 #[cfg(feature = "napi")]
 use napi_derive::napi;
 
+/// Writes out a model from its one field list: `name "name" [as "TS type"]: Type`. Each field is
+/// named `name` in JSON (serde) and in TypeScript (napi-rs's `js_name`, which would otherwise be
+/// camelCase; `src/answer_names.rs` checks the two agree), and is left out of the JSON when
+/// absent; `extra` follows the named fields. `Debug` names the model, never its fields (they hold
+/// keys and secrets). Docs are written `#[doc = "..."]`: a `///` comment reaches napi-rs through
+/// a macro as a raw string, which it would copy into binding.d.ts with its `r"`.
+macro_rules! model {
+  (
+    $(#[$meta:meta])*
+    pub struct $name:ident {
+      $($(#[$field_meta:meta])* $field:ident $js:literal $(as $ts:literal)?: $ty:ty,)*
+    }
+  ) => {
+    $(#[$meta])*
+    #[cfg_attr(feature = "napi", napi(object, object_to_js = false, object_from_js = false))]
+    #[derive(Default, Serialize)]
+    pub struct $name {
+      $(
+        $(#[$field_meta])*
+        #[cfg_attr(feature = "napi", napi(js_name = $js $(, ts_type = $ts)?))]
+        #[serde(skip_serializing_if = "Absent::is_absent")]
+        pub $field: $ty,
+      )*
+      /// What the server sent besides the named fields (and named fields of another type).
+      #[cfg_attr(feature = "napi", napi(skip))]
+      #[serde(flatten)]
+      pub extra: Extra,
+    }
+
+    impl std::fmt::Debug for $name {
+      fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(concat!(stringify!($name), " { .. }"))
+      }
+    }
+  };
+}
+
+/// A field that is left out of the JSON: an absent `Option`; a required field never is.
+pub trait Absent {
+  fn is_absent(&self) -> bool;
+}
+
+impl<T> Absent for Option<T> {
+  fn is_absent(&self) -> bool {
+    self.is_none()
+  }
+}
+
+impl Absent for String {
+  fn is_absent(&self) -> bool {
+    false
+  }
+}
+
 /// The fields a model does not name, and named fields sent with another type, as the server sent
 /// them (serialised inline, after the named fields). Wiped when dropped: they may hold keys.
 #[derive(Default, Serialize)]
@@ -41,83 +95,55 @@ impl Drop for Extra {
   }
 }
 
-fn wipe_raw(raw: &mut Option<Value>) {
-  if let Some(v) = raw {
-    wipe(v);
+impl std::fmt::Debug for Extra {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("Extra { .. }")
   }
 }
 
-/// A receipt: the answer to `share` and `generate`, `retrieveMetadata`, an item of
-/// `recentMetadata`, and a burn's `state`. API v1's receipt hash; API v2 records are reshaped
-/// to it (`wire::v2`).
-#[cfg_attr(
-  feature = "napi",
-  napi(object, object_to_js = false, object_from_js = false)
-)]
-#[derive(Default, Serialize)]
-pub struct Receipt {
-  /// `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one).
-  #[cfg_attr(feature = "napi", napi(js_name = "share_link"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub share_link: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "custid"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub custid: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "metadata_key"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub metadata_key: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "secret_key"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub secret_key: Option<String>,
-  /// Seconds.
-  #[cfg_attr(feature = "napi", napi(js_name = "ttl", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub ttl: Option<Number>,
-  #[cfg_attr(feature = "napi", napi(js_name = "metadata_ttl", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub metadata_ttl: Option<Number>,
-  #[cfg_attr(feature = "napi", napi(js_name = "secret_ttl", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub secret_ttl: Option<Number>,
-  /// In API v1's words (`new`, `viewed`, `received`, `burned`, ...).
-  #[cfg_attr(feature = "napi", napi(js_name = "state"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub state: Option<String>,
-  /// Unix seconds.
-  #[cfg_attr(feature = "napi", napi(js_name = "updated", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub updated: Option<Number>,
-  #[cfg_attr(feature = "napi", napi(js_name = "created", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub created: Option<Number>,
-  #[cfg_attr(feature = "napi", napi(js_name = "received", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub received: Option<Number>,
-  /// Obscured addresses (`a***@e***.com`).
-  #[cfg_attr(feature = "napi", napi(js_name = "recipient"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub recipient: Option<Vec<String>>,
-  #[cfg_attr(feature = "napi", napi(js_name = "share_domain"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub share_domain: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "passphrase_required"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub passphrase_required: Option<bool>,
-  /// A generated secret's value (`generate`; API v2 `retrieveMetadata` on the creator's first view).
-  #[cfg_attr(feature = "napi", napi(js_name = "value", ts_type = "string"))]
-  #[serde(skip_serializing_if = "Option::is_none", serialize_with = "secret")]
-  pub value: Option<Zeroizing<String>>,
-  /// API v2: the server's own state name.
-  #[cfg_attr(feature = "napi", napi(js_name = "raw_state"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub raw_state: Option<String>,
-  /// API v2 with the client's `raw` option: the server's whole answer.
-  #[cfg_attr(feature = "napi", napi(js_name = "raw", ts_type = "unknown"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub raw: Option<Value>,
-  #[cfg_attr(feature = "napi", napi(skip))]
-  #[serde(flatten)]
-  pub extra: Extra,
+/// The server's whole answer (API v2 with the client's `raw` option). Wiped when dropped.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Raw(pub Value);
+
+impl Drop for Raw {
+  fn drop(&mut self) {
+    wipe(&mut self.0);
+  }
+}
+
+model! {
+  #[doc = " A receipt: the answer to `share` and `generate`, `retrieveMetadata`, an item of"]
+  #[doc = " `recentMetadata`, and a burn's `state`. API v1's receipt hash; API v2 records are reshaped"]
+  #[doc = " to it (`wire::v2`)."]
+  pub struct Receipt {
+    #[doc = " `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one)."]
+    share_link "share_link": Option<String>,
+    custid "custid": Option<String>,
+    metadata_key "metadata_key": Option<String>,
+    secret_key "secret_key": Option<String>,
+    #[doc = " Seconds."]
+    ttl "ttl" as "number": Option<Number>,
+    metadata_ttl "metadata_ttl" as "number": Option<Number>,
+    secret_ttl "secret_ttl" as "number": Option<Number>,
+    #[doc = " In API v1's words (`new`, `viewed`, `received`, `burned`, ...)."]
+    state "state": Option<String>,
+    #[doc = " Unix seconds."]
+    updated "updated" as "number": Option<Number>,
+    created "created" as "number": Option<Number>,
+    received "received" as "number": Option<Number>,
+    #[doc = " Obscured addresses (`a***@e***.com`)."]
+    recipient "recipient": Option<Vec<String>>,
+    share_domain "share_domain": Option<String>,
+    passphrase_required "passphrase_required": Option<bool>,
+    #[doc = " A generated secret's value (`generate`; API v2 `retrieveMetadata` on the creator's first view)."]
+    #[serde(serialize_with = "secret")]
+    value "value" as "string": Option<Zeroizing<String>>,
+    #[doc = " API v2: the server's own state name."]
+    raw_state "raw_state": Option<String>,
+    #[doc = " API v2 with the client's `raw` option: the server's whole answer."]
+    raw "raw" as "unknown": Option<Raw>,
+  }
 }
 
 impl Drop for Receipt {
@@ -125,105 +151,54 @@ impl Drop for Receipt {
     self.share_link.zeroize();
     self.metadata_key.zeroize();
     self.secret_key.zeroize();
-    wipe_raw(&mut self.raw);
   }
 }
 
-/// The answer to `retrieveSecret`.
-#[cfg_attr(
-  feature = "napi",
-  napi(object, object_to_js = false, object_from_js = false)
-)]
-#[derive(Default, Serialize)]
-pub struct RevealedSecret {
-  /// The secret; for an end-to-end encrypted secret read without its key, the envelope.
-  #[cfg_attr(feature = "napi", napi(js_name = "value", ts_type = "string"))]
-  #[serde(skip_serializing_if = "Option::is_none", serialize_with = "secret")]
-  pub value: Option<Zeroizing<String>>,
-  #[cfg_attr(feature = "napi", napi(js_name = "secret_key"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub secret_key: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "raw", ts_type = "unknown"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub raw: Option<Value>,
-  #[cfg_attr(feature = "napi", napi(skip))]
-  #[serde(flatten)]
-  pub extra: Extra,
-  /// `true` when the secret was end-to-end encrypted (decrypted, or the envelope).
-  #[cfg_attr(feature = "napi", napi(js_name = "encrypted", ts_type = "true"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub encrypted: Option<bool>,
+model! {
+  #[doc = " The answer to `retrieveSecret`."]
+  pub struct RevealedSecret {
+    #[doc = " The secret; for an end-to-end encrypted secret read without its key, the envelope."]
+    #[serde(serialize_with = "secret")]
+    value "value" as "string": Option<Zeroizing<String>>,
+    secret_key "secret_key": Option<String>,
+    #[doc = " `true` when the secret was end-to-end encrypted (decrypted, or the envelope)."]
+    encrypted "encrypted" as "true": Option<bool>,
+    #[doc = " API v2 with the client's `raw` option: the server's answer, without the secret."]
+    raw "raw" as "unknown": Option<Raw>,
+  }
 }
 
 impl Drop for RevealedSecret {
   fn drop(&mut self) {
     self.secret_key.zeroize();
-    wipe_raw(&mut self.raw);
   }
 }
 
-/// The answer to `burn`.
-#[cfg_attr(
-  feature = "napi",
-  napi(object, object_to_js = false, object_from_js = false)
-)]
-#[derive(Default, Serialize)]
-pub struct BurnResult {
-  /// The receipt, `state: "burned"` (with `raw_state` when the server said otherwise).
-  #[cfg_attr(feature = "napi", napi(js_name = "state"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub state: Option<Receipt>,
-  #[cfg_attr(feature = "napi", napi(js_name = "secret_shortkey"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub secret_shortkey: Option<String>,
-  #[cfg_attr(feature = "napi", napi(js_name = "raw", ts_type = "unknown"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub raw: Option<Value>,
-  #[cfg_attr(feature = "napi", napi(skip))]
-  #[serde(flatten)]
-  pub extra: Extra,
-}
-
-impl Drop for BurnResult {
-  fn drop(&mut self) {
-    wipe_raw(&mut self.raw);
+model! {
+  #[doc = " The answer to `burn`."]
+  pub struct BurnResult {
+    #[doc = " The receipt, `state: \"burned\"` (with `raw_state` when the server said otherwise)."]
+    state "state": Option<Receipt>,
+    secret_shortkey "secret_shortkey": Option<String>,
+    #[doc = " API v2 with the client's `raw` option: the server's whole answer."]
+    raw "raw" as "unknown": Option<Raw>,
   }
 }
 
-/// The answer to `secretStatus` (API v2): the secret's state without revealing it.
-#[cfg_attr(
-  feature = "napi",
-  napi(object, object_to_js = false, object_from_js = false)
-)]
-#[derive(Default, Serialize)]
-pub struct SecretStatus {
-  /// In API v1's words; `unknown` when the server named none.
-  #[cfg_attr(feature = "napi", napi(js_name = "state"))]
-  pub state: String,
-  #[cfg_attr(feature = "napi", napi(js_name = "raw_state"))]
-  pub raw_state: String,
-  #[cfg_attr(feature = "napi", napi(js_name = "passphrase_required"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub passphrase_required: Option<bool>,
-  #[cfg_attr(feature = "napi", napi(js_name = "secret_ttl", ts_type = "number"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub secret_ttl: Option<Number>,
-  /// With the client's `raw` option: the server's whole answer.
-  #[cfg_attr(feature = "napi", napi(js_name = "raw", ts_type = "unknown"))]
-  #[serde(skip_serializing_if = "Option::is_none")]
-  pub raw: Option<Value>,
-  #[cfg_attr(feature = "napi", napi(skip))]
-  #[serde(flatten)]
-  pub extra: Extra,
-}
-
-impl Drop for SecretStatus {
-  fn drop(&mut self) {
-    wipe_raw(&mut self.raw);
+model! {
+  #[doc = " The answer to `secretStatus` (API v2): the secret's state without revealing it."]
+  pub struct SecretStatus {
+    #[doc = " In API v1's words; `unknown` when the server named none."]
+    state "state": String,
+    raw_state "raw_state": String,
+    passphrase_required "passphrase_required": Option<bool>,
+    secret_ttl "secret_ttl" as "number": Option<Number>,
+    #[doc = " With the client's `raw` option: the server's whole answer."]
+    raw "raw" as "unknown": Option<Raw>,
   }
 }
 
-/// The answer to `serverInfo`.
+/// The answer to `serverInfo`: not the server's, so no `extra`.
 #[cfg_attr(
   feature = "napi",
   napi(
@@ -251,24 +226,11 @@ pub struct ServerInfo {
   pub api_versions: Vec<&'static str>,
 }
 
-/// `Debug` names the model, never its fields (they hold keys and secrets).
-macro_rules! opaque_debug {
-  ($($model:ident),*) => {$(
-    impl std::fmt::Debug for $model {
-      fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(concat!(stringify!($model), " { .. }"))
-      }
-    }
-  )*};
+impl std::fmt::Debug for ServerInfo {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.write_str("ServerInfo { .. }")
+  }
 }
-opaque_debug!(
-  Receipt,
-  RevealedSecret,
-  BurnResult,
-  SecretStatus,
-  ServerInfo,
-  Extra
-);
 
 fn secret<S: serde::Serializer>(
   value: &Option<Zeroizing<String>>,

@@ -8,7 +8,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::errors::{error, message_of};
 use super::receipt::{flag, normalise_receipt, text, Record};
-use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus};
+use crate::answers::{BurnResult, Raw, Receipt, RevealedSecret, SecretStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::wire::lenient::{self, number, put, Obj, Objs};
 use crate::wire::{add_share_link, wipe, Context, Op, RawResponse};
@@ -57,14 +57,18 @@ impl Envelope {
 /// A 2xx answer read as an envelope, and with `keep_raw` (the client's `raw` option) also as the
 /// whole JSON value; a non-2xx answer as its error. An answer that is not an object reads as an
 /// empty envelope (each request then says what it misses).
-fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope, Option<Value>)> {
+fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope, Option<Raw>)> {
   if !(200..300).contains(&resp.status) {
     return Err(error(op, resp));
   }
   let envelope = resp.read::<Obj<Envelope>>(op)?;
   // The `raw` option reads the answer a second time, as a value: only callers who asked for it
   // pay for that.
-  let raw = if keep_raw { Some(resp.json()?) } else { None };
+  let raw = if keep_raw {
+    Some(Raw(resp.json()?))
+  } else {
+    None
+  };
   Ok((envelope.0.unwrap_or_default(), raw))
 }
 
@@ -85,11 +89,11 @@ fn refused(resp: &RawResponse, envelope: &Envelope) -> Result<()> {
 
 /// Removes the string at `path` from the server's answer kept as `raw` and wipes it: the result
 /// holds a secret once, in its `value`.
-fn drop_secret(raw: &mut Option<Value>, path: &[&str]) {
+fn drop_secret(raw: &mut Option<Raw>, path: &[&str]) {
   let Some((last, parents)) = path.split_last() else {
     return;
   };
-  let mut at = raw.as_mut();
+  let mut at = raw.as_mut().map(|r| &mut r.0);
   for p in parents {
     at = at.and_then(|v| v.get_mut(*p));
   }
@@ -239,9 +243,11 @@ pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResul
     .or(record.secret_shortkey.take());
   let mut state = normalise_receipt(ctx, record, None, envelope.custid, None);
   state.state = Some("burned".to_owned());
-  let mut out = BurnResult::default();
-  out.state = Some(state);
-  out.raw = raw;
+  let mut out = BurnResult {
+    state: Some(state),
+    raw,
+    ..BurnResult::default()
+  };
   put(
     &mut out.secret_shortkey,
     &mut out.extra,
@@ -279,10 +285,12 @@ pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Se
   let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let mut record = record;
   let raw_state = record.state.take().unwrap_or_else(|| "unknown".to_owned());
-  let mut out = SecretStatus::default();
-  out.state = map_state(&raw_state).to_owned();
-  out.raw_state = raw_state;
-  out.raw = raw;
+  let mut out = SecretStatus {
+    state: map_state(&raw_state).to_owned(),
+    raw_state,
+    raw,
+    ..SecretStatus::default()
+  };
   let x = &mut out.extra;
   if let Some(v) = record.has_passphrase.take() {
     put(
