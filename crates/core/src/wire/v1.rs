@@ -191,9 +191,18 @@ fn burned(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<BurnResult> {
 
 /// `GET /private/recent`: a list of receipts (items that are not objects are left out).
 fn recent_list(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<Vec<Receipt>> {
-  read::<Objs<Receipt>>(op, resp)?
-    .0
-    .ok_or_else(|| resp.unexpected_shape(op))
+  if let Some(list) = read::<Objs<Receipt>>(op, resp)?.0 {
+    return Ok(list);
+  }
+  // Not a list: an object with `message` is the error it names, as for any other call.
+  match serde_json::from_slice::<Value>(&resp.body) {
+    Ok(body @ Value::Object(_))
+      if body.get("message").is_some() && body.get("metadata_key").is_none() =>
+    {
+      Err(error_from_json(op, resp, &body))
+    }
+    _ => Err(resp.unexpected_shape(op)),
+  }
 }
 
 /// Maps a v1 error answer to an error of the matching class, with 2.1.1's messages.
@@ -467,6 +476,25 @@ mod tests {
       ),
       (Some("burned"), Some("new"))
     );
+  }
+
+  #[test]
+  fn recent_answered_with_a_message_is_that_error() {
+    let e = recent_list(
+      Op::RecentMetadata,
+      &CTX,
+      &resp(200, JSON, r#"{"message":"Not authorized"}"#),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotAuthorized);
+    let e = recent_list(Op::RecentMetadata, &CTX, &resp(200, JSON, r#"{"a":1}"#)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidResponse);
+    let list = recent_list(
+      Op::RecentMetadata,
+      &CTX,
+      &resp(200, JSON, r#"[{"custid":"a"}]"#),
+    );
+    assert_eq!(list.unwrap().len(), 1);
   }
 
   #[test]
