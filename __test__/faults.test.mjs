@@ -5,6 +5,8 @@
 import test from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
+import https from 'node:https'
+import net from 'node:net'
 import { once, getEventListeners } from 'node:events'
 import { startServer } from '../testing.mjs'
 import {
@@ -17,6 +19,7 @@ import {
   InternalServerError,
   OneTimeSecretError,
 } from '../index.mjs'
+import { makeCerts } from './helpers/certs.mjs'
 import { runFaultMatrix, FAULTS } from './helpers/reliability-matrix.mjs'
 import { ErrorLog, rawServer, closedPort, settle, jsonResponse, USERNAME, TOKEN_MARK, CALLS } from './helpers/reliability-common.mjs'
 
@@ -270,26 +273,61 @@ test('backoff: retries are spaced with jitter (request times seen server-side)',
   }
 })
 
-test('calls that create or consume a secret are retried when the connection was refused (nothing was sent)', async () => {
-  const port = await closedPort()
-  const c = client(`http://127.0.0.1:${port}`, { retries: 10, retryDelay: 100, maxRetryDelay: 100, timeout: 10_000 })
+// A connection that cannot be made is a failure before anything was sent (reqwest's connect error,
+// `Failure::from_reqwest` in crates/core/src/transport.rs), whether the port refused it or a proxy
+// refused the tunnel; only the proxy lets the test count the attempts, so that is the one used: it
+// refuses the first two CONNECTs and tunnels the third to an https server. No waiting: the counts
+// are the events.
+test('calls that create or consume a secret are retried when the connection could not be made (nothing was sent)', async () => {
+  const certs = makeCerts()
   const received = []
-  const p = settle(c.share('after refusal'))
-  // Give the first attempts time to be refused before the port opens. This wait only sets the scene:
-  // whatever happened before the port opened, the share must arrive exactly once after it.
-  await new Promise((r) => setTimeout(r, 250))
-  const h = http.createServer((req, res) => {
+  const target = https.createServer({ cert: certs.cert, key: certs.key }, (req, res) => {
     received.push(`${req.method} ${req.url}`)
+    req.resume()
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify({ custid: USERNAME, metadata_key: 'm'.repeat(31), secret_key: 's'.repeat(31), ttl: 60, state: 'new' }))
   })
-  h.listen(port, '127.0.0.1')
-  await once(h, 'listening')
-  const r = await p
-  h.close()
-  h.closeAllConnections()
-  assert.ok(r.ok, String(r.error))
-  assert.deepEqual(received, ['POST /api/v1/share'])
+  target.listen(0, '127.0.0.1')
+  await once(target, 'listening')
+  const connects = []
+  const sockets = new Set()
+  const proxy = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('error', () => {})
+    socket.once('data', (d) => {
+      connects.push(/^CONNECT (\S+) /.exec(d.toString('latin1'))?.[1])
+      if (connects.length <= 2) return socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')
+      const upstream = net.connect(target.address().port, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection established\r\n\r\n')
+        socket.pipe(upstream).pipe(socket)
+      })
+      upstream.on('error', () => socket.destroy())
+      sockets.add(upstream)
+    })
+  })
+  proxy.listen(0, '127.0.0.1')
+  await once(proxy, 'listening')
+  try {
+    const url = `https://127.0.0.1:${target.address().port}`
+    const proxyUrl = `http://127.0.0.1:${proxy.address().port}`
+    const c = client(url, { proxy: proxyUrl, ca: certs.ca, retries: 2, retryDelay: 1, maxRetryDelay: 1, timeout: 10_000 })
+    const r = await settle(c.share('after refusals'))
+    assert.ok(r.ok, String(r.error))
+    assert.deepEqual(connects, Array(3).fill(`127.0.0.1:${target.address().port}`))
+    assert.deepEqual(received, ['POST /api/v1/share'])
+    // With no retries left, the same refusal is the call's error, and nothing arrives.
+    connects.length = 0
+    const noRetryLeft = client(url, { proxy: proxyUrl, ca: certs.ca, retries: 1, retryDelay: 1, maxRetryDelay: 1, timeout: 10_000 })
+    const failed = await settle(noRetryLeft.share('refused twice'))
+    assert.ok(failed.error instanceof NetworkError, String(failed.error))
+    assert.equal(connects.length, 2)
+    assert.deepEqual(received, ['POST /api/v1/share'])
+  } finally {
+    for (const s of sockets) s.destroy()
+    proxy.close()
+    target.close()
+    target.closeAllConnections()
+  }
 })
 
 test('fault matrix: every fault kind x every call settles with the right class, destructive calls sent at most once', async (t) => {
