@@ -198,7 +198,7 @@ async function serve(values, positionals) {
     print('')
     print('Point ots at it with:')
     print(`  export OTS_URL=${info.url} OTS_USERNAME=${info.username} OTS_API_KEY=${info.apiKey}`)
-    print('Press Ctrl-C to stop (all secrets are wiped).')
+    print('Press Ctrl-C to stop.')
   }
   return stopped
 }
