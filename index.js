@@ -237,6 +237,22 @@ Object.defineProperty(exports, '__esModule', { value: true })
 exports.OneTimeSecretApi = OneTimeSecretApi
 exports.default = OneTimeSecretApi
 exports.ApiVersion = ApiVersion
-// The error classes, one export per row of error-kinds.json (index.mjs and index.d.ts list them
-// by name; __test__/error-kinds.test.mjs checks both against the table).
-for (const kind of errors.kinds) exports[kind.name] = errors[kind.name]
+// The error classes, one literal `exports.X =` line per row of error-kinds.json: Node's CommonJS
+// lexer (and Deno's, and bundlers') find named exports only in such lines, and index.mjs imports
+// them by name. __test__/error-kinds.test.mjs checks this list, index.mjs's and index.d.ts's
+// against the table.
+exports.OneTimeSecretError = errors.OneTimeSecretError
+exports.InputError = errors.InputError
+exports.NotAuthorizedError = errors.NotAuthorizedError
+exports.UnknownSecretError = errors.UnknownSecretError
+exports.IncorrectPassphraseError = errors.IncorrectPassphraseError
+exports.RateLimitedError = errors.RateLimitedError
+exports.NetworkError = errors.NetworkError
+exports.TimeoutError = errors.TimeoutError
+exports.InternalServerError = errors.InternalServerError
+exports.NotFoundError = errors.NotFoundError
+exports.DecryptionError = errors.DecryptionError
+exports.InvalidResponseError = errors.InvalidResponseError
+exports.UnsupportedError = errors.UnsupportedError
+exports.ApiError = errors.ApiError
+exports.AbortError = errors.AbortError

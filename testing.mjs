@@ -1,3 +1,2 @@
-import cjs from './testing.js'
-
-export const { startServer, EmbeddedServer } = cjs
+// The ESM entry of onetimesecret-api/testing: a static re-export of testing.js (see index.mjs).
+export { startServer, EmbeddedServer } from './testing.js'
