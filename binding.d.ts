@@ -36,8 +36,8 @@ export declare class EmbeddedServer {
 
 export declare class NativeClient {
   status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
-  share(secret: string, options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
-  generate(options?: CreateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
+  share(secret: string, options?: ShareArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
+  generate(options?: GenerateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
   retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<RevealedSecret & Record<string, unknown>>
   retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
   burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<BurnResult & Record<string, unknown>>
@@ -51,13 +51,13 @@ export declare class NativeClient {
   get anonymous(): boolean
 }
 
-/** `{ timeout }` of every call (the JS skin handles `signal`). */
+/** `{ timeout }` of every call but those below (`table::CALL`; the JS skin handles `signal`). */
 export interface CallOptions {
   /** Milliseconds for this call, instead of the client's `timeout`. */
   timeout?: number
 }
 
-/** The constructor's options. */
+/** The constructor's options (`table::CLIENT`; `port` is accepted and ignored, as 2.1.1 did). */
 export interface ClientOptions {
   url?: string
   apiVersion?: string
@@ -75,8 +75,11 @@ export interface ClientOptions {
   raw?: boolean
 }
 
-/** The options of `share` and `generate` (`length` and `characterSets` are generate's). */
-export interface CreateArgs {
+/** The plaintext; throws `DecryptionError` (carrying the envelope) or `InputError` (a bad key). */
+export declare function decrypt(envelope: string, linkOrFragment: string): string
+
+/** The options of `generate` (`table::GENERATE`). */
+export interface GenerateArgs {
   passphrase?: string
   /** Seconds. */
   ttl?: number
@@ -85,19 +88,35 @@ export interface CreateArgs {
   length?: number
   characterSets?: { uppercase?: boolean; lowercase?: boolean; numbers?: boolean; symbols?: boolean; excludeAmbiguous?: boolean }
   timeout?: number
-  /** `share` only: end-to-end encryption (docs/E2E.md). */
+  /** Refused when `true`: the server makes the value, so it sees it. */
   encrypt?: boolean
 }
 
-/** The plaintext; throws `DecryptionError` (carrying the envelope) or `InputError` (a bad key). */
-export declare function decrypt(envelope: string, linkOrFragment: string): string
+/**
+ * This table as JSON text: `{ constructor: [opt], calls: { share: [opt], ... }, server: [opt] }`,
+ * each `opt` `{ name, type, default, doc, native, range?, options? }`. For the tests that check
+ * the CLI against it; not part of the public API.
+ */
+export declare function optionTable(): string
 
 export declare function registerErrorFactory(factory: (code: string, message: string, details: Record<string, unknown>) => Error): void
 
-/** `{ passphrase, timeout }` of `retrieveSecret` and `burn`. */
+/** `{ passphrase, timeout }` of `retrieveSecret` and `burn` (`table::RETRIEVE_SECRET`, `table::BURN`). */
 export interface SecretOptions {
   passphrase?: string
   timeout?: number
+}
+
+/** The options of `share` (`table::SHARE`). */
+export interface ShareArgs {
+  passphrase?: string
+  /** Seconds. */
+  ttl?: number
+  recipient?: string
+  shareDomain?: string
+  timeout?: number
+  /** End-to-end encryption (docs/E2E.md). */
+  encrypt?: boolean
 }
 
 /**

@@ -198,7 +198,8 @@ describe('input errors reject and never throw; nothing is sent (§3.3, §2 "Keys
       else if (typeof cause === 'function') assert.ok(e.cause instanceof cause, `cause: ${e.cause}`)
       else assert.equal(e.cause, cause)
     }
-    throwsWith(() => new OneTimeSecretApi('u', 'p', proxy), InputError, { message: 'url: reading it threw (see cause)' })
+    // Listing its keys (to refuse unknown options) is the first read, and it throws.
+    throwsWith(() => new OneTimeSecretApi('u', 'p', proxy), InputError, { message: 'options: reading it threw (see cause)' })
     throwsWith(() => new OneTimeSecretApi('u', 'p', getter('retries')), InputError, { message: 'retries: reading it threw (see cause)' })
     assert.equal(srv.requestCount(), before, 'nothing was sent')
   })

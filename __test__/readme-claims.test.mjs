@@ -626,7 +626,7 @@ test('connectTimeout ends a connection that is not made in time, long before the
 
 // README, Self-hosted servers: "There is deliberately no per-client `rejectUnauthorized` option" and
 // Security notes: "only `NODE_TLS_REJECT_UNAUTHORIZED=0` turns that off". Node's option name, given
-// to this client, changes nothing: an untrusted certificate is still refused.
+// to this client, is refused as an unknown option, and without it an untrusted certificate is refused.
 test("rejectUnauthorized: false, Node's switch, does not turn verification off here", async () => {
   const certs = makeCerts()
   const server = https.createServer({ cert: certs.selfSigned, key: certs.selfSignedKey }, (req, res) => {
@@ -637,7 +637,9 @@ test("rejectUnauthorized: false, Node's switch, does not turn verification off h
   await once(server, 'listening')
   try {
     const url = `https://127.0.0.1:${server.address().port}`
-    const c = new OneTimeSecretApi('me@example.com', 'tok', { url, rejectUnauthorized: false, retries: 0 })
+    assert.throws(() => new OneTimeSecretApi('me@example.com', 'tok', { url, rejectUnauthorized: false, retries: 0 }),
+      (e) => e instanceof InputError && /^rejectUnauthorized: unknown option/.test(e.message))
+    const c = new OneTimeSecretApi('me@example.com', 'tok', { url, retries: 0 })
     const e = await rejectsWith(c.status(), NetworkError, {})
     assert.match(e.message, /self-signed and not trusted/)
     assert.equal(await new OneTimeSecretApi('me@example.com', 'tok', { url, ca: certs.selfSigned, retries: 0 }).status(), true)

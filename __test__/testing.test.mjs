@@ -39,7 +39,7 @@ test('startServer: bad options reject with InputError naming the option', async 
   await rejectsInput(startServer({ username: 5 }), 'username: expected a string, got number')
   await rejectsInput(startServer({ apiKey: {} }), 'apiKey: expected a string, got object')
   await rejectsInput(startServer({ generaton: 'v0.22' }),
-    'options: unknown option "generaton" (expected generation, port, username, apiKey)')
+    'generaton: unknown option; did you mean "generation"?')
 })
 
 test('startServer: a port already in use is an InputError naming the port', async () => {

@@ -12,7 +12,7 @@ use ots_core::Error;
 
 use crate::cancel::CancelToken;
 use crate::client::NativeClient;
-use crate::options::{CallOptions, CreateArgs, Key, LinkOrKey, Secret, SecretOptions};
+use crate::options::{CallOptions, GenerateArgs, Key, LinkOrKey, Secret, SecretOptions, ShareArgs};
 use crate::settle::JsPromise;
 
 macro_rules! calls {
@@ -45,18 +45,18 @@ calls! {
   } |c| c.status(&call);
 
   // `encrypt: true`: sealed end to end first, the key in share_link's fragment (docs/E2E.md).
-  share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<CreateArgs>,)
+  share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<ShareArgs>,)
     -> "Promise<Receipt & Record<string, unknown>>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
-    let (options, call) = CreateArgs::split(options, cancel);
+    let (options, call) = ShareArgs::split(options, cancel);
     let params = ShareParams { secret: secret.0, options };
   } |c| async {
     if encrypt { e2e::share(&c, params, &call).await } else { c.share(params, &call).await }
   };
 
-  generate(options: Option<CreateArgs>,) -> "Promise<Receipt & Record<string, unknown>>" {
+  generate(options: Option<GenerateArgs>,) -> "Promise<Receipt & Record<string, unknown>>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
-    let (options, call) = CreateArgs::split(options, cancel);
+    let (options, call) = GenerateArgs::split(options, cancel);
   } |c| async {
     if encrypt {
       let why = "the server makes the value, so it sees it";

@@ -12,17 +12,8 @@ use ots_core::Error;
 use ots_server::{Fault, FaultKind, Generation, Server, ServerOptions};
 use serde_json::Value;
 
+use crate::options::table as t;
 use crate::options::{number_arg, string_arg, thrown, type_name, Bad, Bag, Range, Res};
-
-const OPTION_NAMES: [&str; 4] = ["generation", "port", "username", "apiKey"];
-
-const PORT: Range = Range {
-  min: 0.0,
-  min_inclusive: true,
-  max: 65535.0,
-  whole: true,
-  expected: "a whole number from 0 (any free port) to 65535",
-};
 const SECONDS: Range = Range {
   min: 0.0,
   min_inclusive: true,
@@ -41,20 +32,19 @@ const LIMIT: Range = Range {
 /// The server's options, read with the client's option readers (one rule set, one wording).
 fn server_options(v: Unknown<'_>) -> Res<ServerOptions> {
   let mut options = ServerOptions::default();
-  let b = Bag::new(v, "options")?;
-  b.only(&OPTION_NAMES)?;
+  let b = Bag::new(v, "options", t::SERVER)?;
   let names: Vec<&str> = Generation::ALL.iter().map(|g| g.name()).collect();
-  if let Some(name) = b.choice("generation", &names)? {
+  if let Some(name) = b.choice(&t::SERVER_GENERATION, &names)? {
     // `choice` only returns one of the names.
     options.generation = Generation::from_name(&name).unwrap_or_default();
   }
-  if let Some(port) = b.integer("port", &PORT)? {
+  if let Some(port) = b.integer(&t::SERVER_PORT)? {
     options.port = port as u16;
   }
-  if let Some(u) = b.string("username")? {
+  if let Some(u) = b.string(&t::SERVER_USERNAME)? {
     options.username = u;
   }
-  if let Some(k) = b.string("apiKey")? {
+  if let Some(k) = b.string(&t::SERVER_API_KEY)? {
     options.api_key = k;
   }
   Ok(options)

@@ -49,6 +49,35 @@ const OPTIONS = {
   },
 }
 
+// The library option each flag sets: on the client (`client`, the constructor's options) or on the
+// command's call (`call`). __test__/options-table.test.mjs checks every entry, and the defaults the
+// help states, against the library's one options table (src/options/table.rs).
+const LIBRARY_OPTIONS = {
+  url: ['client', 'url'],
+  region: ['client', 'region'],
+  'api-version': ['client', 'apiVersion'],
+  timeout: ['client', 'timeout'],
+  ttl: ['call', 'ttl'],
+  recipient: ['call', 'recipient'],
+  encrypt: ['call', 'encrypt'],
+  passphrase: ['call', 'passphrase'],
+  'passphrase-env': ['call', 'passphrase'],
+  'passphrase-stdin': ['call', 'passphrase'],
+  generation: ['server', 'generation'],
+  port: ['server', 'port'],
+}
+
+// The library call each command makes (`serve` starts the embedded server).
+const CALL_OF_COMMAND = {
+  share: 'share',
+  generate: 'generate',
+  get: 'retrieveSecret',
+  meta: 'retrieveMetadata',
+  burn: 'burn',
+  recent: 'recentMetadata',
+  status: 'serverInfo',
+}
+
 // The embedded server's generations (testing.d.ts `Generation`; the CLI test starts each one).
 const GENERATIONS = ['v0.12', 'v0.22', 'v0.26']
 
@@ -226,6 +255,8 @@ function noArgs(command, positionals) {
 module.exports = {
   PKG_DIR,
   OPTIONS,
+  LIBRARY_OPTIONS,
+  CALL_OF_COMMAND,
   GENERATIONS,
   usageError,
   flagName,

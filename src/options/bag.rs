@@ -1,13 +1,18 @@
-//! An options object read field by field, each field checked by type (and range) as it is read.
+//! An options object read field by field, each field described by its entry in the options table
+//! (`table.rs`) and checked by type (and range) as it is read. An own property that is not in the
+//! object's list is refused before any field is read.
 
 use std::time::Duration;
 
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{
+  FromNapiValue, JsObjectValue, KeyCollectionMode, KeyConversion, KeyFilter, Object, Unknown,
+};
+use napi::ValueType;
 use ots_core::error::Error;
 use zeroize::Zeroizing;
 
 use super::read::{invalid, is_nullish, shown, type_name, Bad, Res};
-use super::Range;
+use super::table::{Kind, Opt};
 
 /// An options bag being read: `undefined` or `null` is an empty one.
 pub struct Bag<'a> {
@@ -16,8 +21,11 @@ pub struct Bag<'a> {
 }
 
 impl<'a> Bag<'a> {
-  /// `v` as an options bag called `name` in messages; anything but a plain object is refused.
-  pub fn new(v: Unknown<'a>, name: &'static str) -> Res<Self> {
+  /// `v` as an options bag called `name` in messages, taking the options in `known`; anything but
+  /// a plain object is refused, and so is an object with an own enumerable property not in `known`
+  /// (a misspelt option would otherwise silently mean its default). Inherited properties are not
+  /// checked: they are read as any property is, as 2.1.1 read them.
+  pub fn new(v: Unknown<'a>, name: &'static str, known: &[&Opt]) -> Res<Self> {
     if is_nullish(&v)? {
       return Ok(Bag { name, obj: None });
     }
@@ -25,19 +33,48 @@ impl<'a> Bag<'a> {
     if t != "object" {
       return Err(invalid(name, "an object", t).into());
     }
-    Ok(Bag {
+    let bag = Bag {
       name,
       obj: Some(Object::from_unknown(v)?),
-    })
+    };
+    bag.only(known)?;
+    Ok(bag)
+  }
+
+  fn only(&self, known: &[&Opt]) -> Res<()> {
+    let Some(obj) = &self.obj else {
+      return Ok(());
+    };
+    let names: Vec<&str> = known.iter().map(|o| o.name).collect();
+    // Own enumerable string keys, as `Object.keys` has them (a Proxy's `ownKeys` trap may throw).
+    let threw = |_| Bad::Threw(self.name.into());
+    let keys = obj
+      .get_all_property_names(
+        KeyCollectionMode::OwnOnly,
+        KeyFilter::Enumerable,
+        KeyConversion::NumbersToStrings,
+      )
+      .map_err(threw)?;
+    for i in 0..keys.get_array_length()? {
+      let k: Unknown<'_> = keys.get_element(i).map_err(threw)?;
+      if k.get_type()? != ValueType::String {
+        continue;
+      }
+      let k = String::from_unknown(k)?;
+      if !names.contains(&k.as_str()) {
+        return Err(unknown_option(&self.label(&option_name(&k)), &k, &names).into());
+      }
+    }
+    Ok(())
   }
 
   /// The field's value and its type name, `None` when absent, `undefined` or `null`.
-  pub(super) fn get(&self, field: &str) -> Res<Option<(Unknown<'a>, &'static str)>> {
+  pub(super) fn get(&self, opt: &Opt) -> Res<Option<(Unknown<'a>, &'static str)>> {
     let Some(obj) = &self.obj else {
       return Ok(None);
     };
-    let threw = |_| Bad::Threw(self.label(field));
-    let v: Unknown<'a> = obj.get_named_property(field).map_err(threw)?;
+    let threw = |_| Bad::Threw(self.label(opt.name));
+    let v: Unknown<'a> = obj.get_named_property(opt.name).map_err(threw)?;
     // Telling an array from an object can throw too (a revoked Proxy).
     Ok(match type_name(&v).map_err(threw)? {
       "undefined" | "null" => None,
@@ -53,101 +90,163 @@ impl<'a> Bag<'a> {
     }
   }
 
-  pub fn string(&self, field: &str) -> Res<Option<String>> {
-    let Some((v, t)) = self.get(field)? else {
+  pub fn string(&self, opt: &Opt) -> Res<Option<String>> {
+    debug_assert!(matches!(opt.kind, Kind::Str | Kind::Secret), "{}", opt.name);
+    let Some((v, t)) = self.get(opt)? else {
       return Ok(None);
     };
     match t {
       "string" => Ok(Some(String::from_unknown(v)?)),
-      t => Err(invalid(&self.label(field), "a string", t).into()),
+      t => Err(invalid(&self.label(opt.name), "a string", t).into()),
     }
   }
 
   /// A string that may be a secret (a passphrase): wiped when dropped, never quoted.
-  pub fn secret(&self, field: &str) -> Res<Option<Zeroizing<String>>> {
-    Ok(self.string(field)?.map(Zeroizing::new))
-  }
-
-  /// Refuses a field not in `known` (where a misspelt option would silently mean the default).
-  pub fn only(&self, known: &[&str]) -> Res<()> {
-    let Some(obj) = &self.obj else {
-      return Ok(());
-    };
-    match Object::keys(obj)?
-      .into_iter()
-      .find(|k| !known.contains(&k.as_str()))
-    {
-      None => Ok(()),
-      Some(k) => Err(
-        Error::input(format!(
-          "{}: unknown option {} (expected {})",
-          self.name,
-          shown(&k),
-          known.join(", ")
-        ))
-        .into(),
-      ),
-    }
+  pub fn secret(&self, opt: &Opt) -> Res<Option<Zeroizing<String>>> {
+    debug_assert!(matches!(opt.kind, Kind::Secret), "{}", opt.name);
+    Ok(self.string(opt)?.map(Zeroizing::new))
   }
 
   /// One of `names`.
-  pub fn choice(&self, field: &str, names: &[&str]) -> Res<Option<String>> {
-    let Some((v, t)) = self.get(field)? else {
+  pub fn choice(&self, opt: &Opt, names: &[&str]) -> Res<Option<String>> {
+    let Some((v, t)) = self.get(opt)? else {
       return Ok(None);
     };
     let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
     let expected = format!("one of {}", quoted.join(", "));
     let got = match t {
       "string" => String::from_unknown(v)?,
-      t => return Err(invalid(&self.label(field), &expected, t).into()),
+      t => return Err(invalid(&self.label(opt.name), &expected, t).into()),
     };
     if names.contains(&got.as_str()) {
       return Ok(Some(got));
     }
-    Err(invalid(&self.label(field), &expected, &shown(&got)).into())
+    Err(invalid(&self.label(opt.name), &expected, &shown(&got)).into())
   }
 
-  pub fn boolean(&self, field: &str) -> Res<Option<bool>> {
-    let Some((v, t)) = self.get(field)? else {
+  pub fn boolean(&self, opt: &Opt) -> Res<Option<bool>> {
+    debug_assert!(matches!(opt.kind, Kind::Bool), "{}", opt.name);
+    let Some((v, t)) = self.get(opt)? else {
       return Ok(None);
     };
     match t {
       "boolean" => Ok(Some(bool::from_unknown(v)?)),
-      t => Err(invalid(&self.label(field), "a boolean", t).into()),
+      t => Err(invalid(&self.label(opt.name), "a boolean", t).into()),
     }
   }
 
-  /// A number within `range`; `expected` says what in messages.
-  fn number(&self, field: &str, range: &Range) -> Res<Option<f64>> {
-    let Some((v, t)) = self.get(field)? else {
+  /// A number within the option's range.
+  fn number(&self, opt: &Opt) -> Res<Option<f64>> {
+    let Some(range) = opt.range() else {
+      unreachable!("{} is not a number option", opt.name)
+    };
+    let Some((v, t)) = self.get(opt)? else {
       return Ok(None);
     };
     if t != "number" {
-      return Err(invalid(&self.label(field), range.expected, t).into());
+      return Err(invalid(&self.label(opt.name), range.expected, t).into());
     }
     let n = f64::from_unknown(v)?;
-    range.check(&self.label(field), n)?;
+    range.check(&self.label(opt.name), n)?;
     Ok(Some(n))
   }
 
   /// Milliseconds: `timeout` and `connectTimeout` (> 0) or a retry delay (>= 0).
-  pub fn millis(&self, field: &str, range: &Range) -> Res<Option<Duration>> {
+  pub fn millis(&self, opt: &Opt) -> Res<Option<Duration>> {
+    debug_assert!(matches!(opt.kind, Kind::Millis(_)), "{}", opt.name);
     Ok(
       self
-        .number(field, range)?
+        .number(opt)?
         .map(|ms| Duration::from_micros((ms * 1000.0) as u64)),
     )
   }
 
-  /// A whole number within `range` (counts, seconds, bytes).
-  pub fn integer(&self, field: &str, range: &Range) -> Res<Option<u64>> {
-    Ok(self.number(field, range)?.map(|n| n as u64))
+  /// A whole number within the option's range (counts, seconds, bytes).
+  pub fn integer(&self, opt: &Opt) -> Res<Option<u64>> {
+    debug_assert!(matches!(opt.kind, Kind::Integer(_)), "{}", opt.name);
+    Ok(self.number(opt)?.map(|n| n as u64))
   }
 
-  pub fn nested(&self, field: &'static str) -> Res<Option<Bag<'a>>> {
-    match self.get(field)? {
+  pub fn nested(&self, opt: &'static Opt) -> Res<Option<Bag<'a>>> {
+    let Kind::Nested(known) = opt.kind else {
+      unreachable!("{} is not a nested option", opt.name)
+    };
+    match self.get(opt)? {
       None => Ok(None),
-      Some((v, _)) => Bag::new(v, field).map(Some),
+      Some((v, _)) => Bag::new(v, opt.name, known).map(Some),
     }
   }
+}
+
+/// An option's name for a message: as written when it looks like one, else quoted or described
+/// (it is the caller's text, which could be anything).
+fn option_name(k: &str) -> String {
+  let ident = k.len() <= 40
+    && k
+      .chars()
+      .next()
+      .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+    && k
+      .chars()
+      .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+  match shown(k) {
+    _ if ident => k.to_owned(),
+    quoted if quoted.starts_with('"') => quoted,
+    _ => format!("an option name of {} characters", k.chars().count()),
+  }
+}
+
+/// `encrpyt: unknown option; did you mean "encrypt"?`, or the list of options when none is close.
+pub(super) fn unknown_option(label: &str, given: &str, names: &[&str]) -> Error {
+  match closest(given, names) {
+    Some(near) => Error::input(format!("{label}: unknown option; did you mean {near:?}?")),
+    None => Error::input(format!(
+      "{label}: unknown option (known: {})",
+      names.join(", ")
+    )),
+  }
+}
+
+/// The known name nearest to `given` (case ignored, a swap of two neighbours is one edit), when it
+/// is near enough to be the one meant: at most 1 edit for names up to 4 letters, 2 up to 8, else 3.
+pub(super) fn closest<'n>(given: &str, names: &[&'n str]) -> Option<&'n str> {
+  if given.chars().count() > 64 {
+    return None;
+  }
+  let g: Vec<char> = given.to_lowercase().chars().collect();
+  names
+    .iter()
+    .map(|n| {
+      (
+        distance(&g, &n.to_lowercase().chars().collect::<Vec<_>>()),
+        *n,
+      )
+    })
+    .filter(|(d, n)| *d <= n.len().div_ceil(4).min(3))
+    .min_by_key(|(d, _)| *d)
+    .map(|(_, n)| n)
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions and transpositions.
+fn distance(a: &[char], b: &[char]) -> usize {
+  let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+  for (i, row) in d.iter_mut().enumerate() {
+    row[0] = i;
+  }
+  for (j, cell) in d[0].iter_mut().enumerate() {
+    *cell = j;
+  }
+  for i in 1..=a.len() {
+    for j in 1..=b.len() {
+      let cost = usize::from(a[i - 1] != b[j - 1]);
+      let mut v = (d[i - 1][j] + 1)
+        .min(d[i][j - 1] + 1)
+        .min(d[i - 1][j - 1] + cost);
+      if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+        v = v.min(d[i - 2][j - 2] + 1);
+      }
+      d[i][j] = v;
+    }
+  }
+  d[a.len()][b.len()]
 }

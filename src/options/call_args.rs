@@ -7,8 +7,9 @@ use ots_core::error::Error;
 use ots_core::wire::{CharacterSets as CoreCharacterSets, CreateOptions};
 use zeroize::Zeroizing;
 
-use super::read::{from_js, invalid, type_name, Bad, Res};
-use super::{Bag, LENGTH, TIMEOUT, TTL};
+use super::read::{from_js, invalid, type_name, Bad};
+use super::table as t;
+use super::Bag;
 
 /// The secret to share. 2.1.1: `No secret provided` when it is missing; an empty string is missing
 /// too (a server would only answer an error), and nothing is sent.
@@ -57,7 +58,7 @@ from_js!(LinkOrKey as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("
   t => Err(ots_core::key::invalid_key(&format!("[{t}]")).into()),
 });
 
-/// `{ timeout }` of every call (the JS skin handles `signal`).
+/// `{ timeout }` of every call but those below (`table::CALL`; the JS skin handles `signal`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CallOptions {
   /// Milliseconds for this call, instead of the client's `timeout`.
@@ -66,29 +67,35 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-  fn read(b: &Bag<'_>) -> Res<Self> {
-    Ok(CallOptions {
-      timeout: b.millis("timeout", &TIMEOUT)?,
-    })
-  }
-
   /// The core's per-call options, with the call's cancel token.
   pub fn to_core(
     this: Option<&Self>,
     cancel: Option<&crate::cancel::CancelToken>,
   ) -> ots_core::CallOptions {
-    ots_core::CallOptions {
-      timeout: this.and_then(|o| o.timeout),
-      cancel: cancel.map(|c| c.token.clone()),
-      // The core fixes the call's deadline when the call starts.
-      deadline: None,
-    }
+    call(this.and_then(|o| o.timeout), cancel)
   }
 }
 
-from_js!(CallOptions, |v| CallOptions::read(&Bag::new(v, "options")?));
+fn call(
+  timeout: Option<Duration>,
+  cancel: Option<&crate::cancel::CancelToken>,
+) -> ots_core::CallOptions {
+  ots_core::CallOptions {
+    timeout,
+    cancel: cancel.map(|c| c.token.clone()),
+    // The core fixes the call's deadline when the call starts.
+    deadline: None,
+  }
+}
 
-/// `{ passphrase, timeout }` of `retrieveSecret` and `burn`.
+from_js!(CallOptions, |v| {
+  let b = Bag::new(v, "options", t::CALL)?;
+  Ok(CallOptions {
+    timeout: b.millis(&t::CALL_TIMEOUT)?,
+  })
+});
+
+/// `{ passphrase, timeout }` of `retrieveSecret` and `burn` (`table::RETRIEVE_SECRET`, `table::BURN`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SecretOptions {
   #[napi(ts_type = "string")]
@@ -104,26 +111,42 @@ impl SecretOptions {
     cancel: Option<&crate::cancel::CancelToken>,
   ) -> (Option<Zeroizing<String>>, ots_core::CallOptions) {
     match this {
-      None => (None, CallOptions::to_core(None, cancel)),
-      Some(o) => {
-        let call = CallOptions { timeout: o.timeout };
-        (o.passphrase, CallOptions::to_core(Some(&call), cancel))
-      }
+      None => (None, call(None, cancel)),
+      Some(o) => (o.passphrase, call(o.timeout, cancel)),
     }
   }
 }
 
+// The two lists are the same today; a call that gains an option gets its own type.
+const _: () = assert!(t::RETRIEVE_SECRET.len() == t::BURN.len());
+
 from_js!(SecretOptions, |v| {
-  let b = Bag::new(v, "options")?;
+  let b = Bag::new(v, "options", t::RETRIEVE_SECRET)?;
   Ok(SecretOptions {
-    passphrase: b.secret("passphrase")?,
-    timeout: CallOptions::read(&b)?.timeout,
+    passphrase: b.secret(&t::PASSPHRASE)?,
+    timeout: b.millis(&t::CALL_TIMEOUT)?,
   })
 });
 
-/// The options of `share` and `generate` (`length` and `characterSets` are generate's).
+/// The options of `share` (`table::SHARE`).
 #[napi(object, object_from_js = false, object_to_js = false)]
-pub struct CreateArgs {
+pub struct ShareArgs {
+  #[napi(ts_type = "string")]
+  pub passphrase: Option<Zeroizing<String>>,
+  /// Seconds.
+  #[napi(ts_type = "number")]
+  pub ttl: Option<u64>,
+  pub recipient: Option<String>,
+  pub share_domain: Option<String>,
+  #[napi(ts_type = "number")]
+  pub timeout: Option<Duration>,
+  /// End-to-end encryption (docs/E2E.md).
+  pub encrypt: Option<bool>,
+}
+
+/// The options of `generate` (`table::GENERATE`).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct GenerateArgs {
   #[napi(ts_type = "string")]
   pub passphrase: Option<Zeroizing<String>>,
   /// Seconds.
@@ -139,44 +162,75 @@ pub struct CreateArgs {
   pub character_sets: Option<CoreCharacterSets>,
   #[napi(ts_type = "number")]
   pub timeout: Option<Duration>,
-  /// `share` only: end-to-end encryption (docs/E2E.md).
+  /// Refused when `true`: the server makes the value, so it sees it.
   pub encrypt: Option<bool>,
 }
 
-from_js!(CreateArgs, |v| {
-  let b = Bag::new(v, "options")?;
-  let character_sets = match b.nested("characterSets")? {
-    None => None,
-    Some(s) => Some(CoreCharacterSets {
-      uppercase: s.boolean("uppercase")?,
-      lowercase: s.boolean("lowercase")?,
-      numbers: s.boolean("numbers")?,
-      symbols: s.boolean("symbols")?,
-      exclude_ambiguous: s.boolean("excludeAmbiguous")?,
-    }),
-  };
-  Ok(CreateArgs {
-    passphrase: b.secret("passphrase")?,
-    ttl: b.integer("ttl", &TTL)?,
-    recipient: b.string("recipient")?,
-    share_domain: b.string("shareDomain")?,
-    length: b.integer("length", &LENGTH)?,
-    character_sets,
-    timeout: CallOptions::read(&b)?.timeout,
-    encrypt: b.boolean("encrypt")?,
+from_js!(ShareArgs, |v| {
+  let b = Bag::new(v, "options", t::SHARE)?;
+  Ok(ShareArgs {
+    passphrase: b.secret(&t::PASSPHRASE)?,
+    ttl: b.integer(&t::TTL)?,
+    recipient: b.string(&t::RECIPIENT)?,
+    share_domain: b.string(&t::CALL_SHARE_DOMAIN)?,
+    timeout: b.millis(&t::CALL_TIMEOUT)?,
+    encrypt: b.boolean(&t::ENCRYPT)?,
   })
 });
 
-impl CreateArgs {
+from_js!(GenerateArgs, |v| {
+  let b = Bag::new(v, "options", t::GENERATE)?;
+  let character_sets = match b.nested(&t::CHARACTER_SETS)? {
+    None => None,
+    Some(s) => Some(CoreCharacterSets {
+      uppercase: s.boolean(&t::UPPERCASE)?,
+      lowercase: s.boolean(&t::LOWERCASE)?,
+      numbers: s.boolean(&t::NUMBERS)?,
+      symbols: s.boolean(&t::SYMBOLS)?,
+      exclude_ambiguous: s.boolean(&t::EXCLUDE_AMBIGUOUS)?,
+    }),
+  };
+  Ok(GenerateArgs {
+    passphrase: b.secret(&t::PASSPHRASE)?,
+    ttl: b.integer(&t::TTL)?,
+    recipient: b.string(&t::RECIPIENT)?,
+    share_domain: b.string(&t::CALL_SHARE_DOMAIN)?,
+    length: b.integer(&t::LENGTH_OPT)?,
+    character_sets,
+    timeout: b.millis(&t::CALL_TIMEOUT)?,
+    encrypt: b.boolean(&t::ENCRYPT)?,
+  })
+});
+
+impl ShareArgs {
   /// The core's create options and the per-call options.
   pub fn split(
     this: Option<Self>,
     cancel: Option<&crate::cancel::CancelToken>,
   ) -> (CreateOptions, ots_core::CallOptions) {
     let Some(a) = this else {
-      return (CreateOptions::default(), CallOptions::to_core(None, cancel));
+      return (CreateOptions::default(), call(None, cancel));
     };
-    let call = CallOptions { timeout: a.timeout };
+    let create = CreateOptions {
+      passphrase: a.passphrase,
+      ttl: a.ttl,
+      recipient: a.recipient,
+      share_domain: a.share_domain,
+      ..CreateOptions::default()
+    };
+    (create, call(a.timeout, cancel))
+  }
+}
+
+impl GenerateArgs {
+  /// The core's create options and the per-call options.
+  pub fn split(
+    this: Option<Self>,
+    cancel: Option<&crate::cancel::CancelToken>,
+  ) -> (CreateOptions, ots_core::CallOptions) {
+    let Some(a) = this else {
+      return (CreateOptions::default(), call(None, cancel));
+    };
     let create = CreateOptions {
       passphrase: a.passphrase,
       ttl: a.ttl,
@@ -185,6 +239,6 @@ impl CreateArgs {
       length: a.length.map(|l| l as u32),
       character_sets: a.character_sets,
     };
-    (create, CallOptions::to_core(Some(&call), cancel))
+    (create, call(a.timeout, cancel))
   }
 }

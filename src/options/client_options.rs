@@ -8,9 +8,10 @@ use napi_derive::napi;
 use ots_core::tls::{certificates, Certs};
 
 use super::read::{from_js, invalid, type_name, Bad, Res};
-use super::{Bag, BYTES, DELAY, RETRIES, TIMEOUT};
+use super::table as t;
+use super::Bag;
 
-/// The constructor's options.
+/// The constructor's options (`table::CLIENT`; `port` is accepted and ignored, as 2.1.1 did).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct ClientOptions {
   pub url: Option<String>,
@@ -38,21 +39,21 @@ pub struct ClientOptions {
 }
 
 from_js!(ClientOptions, |v| {
-  let b = Bag::new(v, "options")?;
+  let b = Bag::new(v, "options", t::CLIENT)?;
   Ok(ClientOptions {
-    url: b.string("url")?,
-    api_version: b.string("apiVersion")?,
-    region: b.string("region")?,
-    timeout: b.millis("timeout", &TIMEOUT)?,
-    connect_timeout: b.millis("connectTimeout", &TIMEOUT)?,
-    retries: b.integer("retries", &RETRIES)?,
-    retry_delay: b.millis("retryDelay", &DELAY)?,
-    max_retry_delay: b.millis("maxRetryDelay", &DELAY)?,
+    url: b.string(&t::URL)?,
+    api_version: b.string(&t::API_VERSION)?,
+    region: b.string(&t::REGION)?,
+    timeout: b.millis(&t::TIMEOUT)?,
+    connect_timeout: b.millis(&t::CONNECT_TIMEOUT)?,
+    retries: b.integer(&t::RETRIES_OPT)?,
+    retry_delay: b.millis(&t::RETRY_DELAY)?,
+    max_retry_delay: b.millis(&t::MAX_RETRY_DELAY)?,
     ca: ca(&b)?,
-    proxy: b.string("proxy")?,
-    share_domain: b.string("shareDomain")?,
-    max_response_bytes: b.integer("maxResponseBytes", &BYTES)?,
-    raw: b.boolean("raw")?,
+    proxy: b.string(&t::PROXY)?,
+    share_domain: b.string(&t::SHARE_DOMAIN)?,
+    max_response_bytes: b.integer(&t::MAX_RESPONSE_BYTES)?,
+    raw: b.boolean(&t::RAW)?,
   })
 });
 
@@ -63,21 +64,21 @@ const PEM_TEXT: &str = "PEM text (a string or a Buffer)";
 /// array is refused: Node would trust nothing at all, and adding nothing to the roots is as
 /// surely a mistake (a list of files that matched none).
 fn ca(b: &Bag<'_>) -> Res<Option<Certs>> {
-  let Some((v, t)) = b.get("ca")? else {
+  let Some((v, ty)) = b.get(&t::CA)? else {
     return Ok(None);
   };
-  if t != "array" {
-    return pem_certificates(v, "ca", &format!("{PEM_TEXT} or an array of them")).map(Some);
+  if ty != "array" {
+    return pem_certificates(v, t::CA.name, &format!("{PEM_TEXT} or an array of them")).map(Some);
   }
   let list = Object::from_unknown(v)?;
   let n = list.get_array_length()?;
   if n == 0 {
     let expected = format!("{PEM_TEXT} or a non-empty array of them");
-    return Err(invalid("ca", &expected, "an empty array").into());
+    return Err(invalid(t::CA.name, &expected, "an empty array").into());
   }
   let mut certs = Certs::new();
   for i in 0..n {
-    let label = format!("ca[{i}]");
+    let label = format!("{}[{i}]", t::CA.name);
     let item: Unknown<'_> = list.get_element(i).map_err(|_| Bad::Threw(label.clone()))?;
     certs.extend(pem_certificates(item, &label, PEM_TEXT)?);
   }

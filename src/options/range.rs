@@ -83,3 +83,11 @@ pub const BYTES: Range = Range {
   whole: true,
   expected: "an integer number of bytes > 0",
 };
+/// `startServer`'s port.
+pub const PORT: Range = Range {
+  min: 0.0,
+  min_inclusive: true,
+  max: 65535.0,
+  whole: true,
+  expected: "a whole number from 0 (any free port) to 65535",
+};

@@ -93,13 +93,7 @@ pub fn js_number(n: f64) -> String {
   }
 }
 
-/// A string given where no secret can be, for a message: quoted when short, else described.
-pub fn shown(s: &str) -> String {
-  match s.chars().count() {
-    n if n <= 20 && !s.chars().any(char::is_whitespace) => format!("{s:?}"),
-    n => format!("a string of {n} characters"),
-  }
-}
+pub use ots_core::error::shown;
 
 /// A positional number argument (`seconds`, `limit`) checked against `range`.
 pub fn number_arg(v: Unknown<'_>, label: &str, range: &Range) -> Res<f64> {

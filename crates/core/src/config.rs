@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{bounded, shown, Error, Result};
 
 pub const DEFAULT_URL: &str = "https://onetimesecret.com";
 /// 2.1.1's 30 s.
@@ -12,6 +12,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Answers larger than this are refused (a v0.18-v0.23 identity plan allows 10 000 000-character
 /// secrets, which arrive JSON-escaped).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+pub const DEFAULT_RETRIES: u32 = 2;
+pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_millis(250);
+pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
@@ -26,7 +29,8 @@ impl ApiVersion {
       "v1" => Ok(ApiVersion::V1),
       "v2" => Ok(ApiVersion::V2),
       other => Err(Error::input(format!(
-        "Unsupported apiVersion {other:?}: use \"v1\" or \"v2\""
+        "Unsupported apiVersion {}: use \"v1\" or \"v2\"",
+        shown(other)
       ))),
     }
   }
@@ -50,8 +54,9 @@ impl Region {
       "ca" => Ok(Region::Ca),
       "nz" => Ok(Region::Nz),
       "uk" => Ok(Region::Uk),
-      other => Err(Error::input(format!(
-        "Unknown region {other:?}: use one of eu, us, ca, nz, uk"
+      _ => Err(Error::input(format!(
+        "Unknown region {}: use one of eu, us, ca, nz, uk",
+        shown(s)
       ))),
     }
   }
@@ -79,9 +84,9 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
   fn default() -> Self {
     RetryPolicy {
-      max_retries: 2,
-      base_delay: Duration::from_millis(250),
-      max_delay: Duration::from_secs(8),
+      max_retries: DEFAULT_RETRIES,
+      base_delay: DEFAULT_RETRY_DELAY,
+      max_delay: DEFAULT_MAX_RETRY_DELAY,
     }
   }
 }
@@ -164,16 +169,15 @@ impl Default for ClientConfig {
 /// Checks a base URL and returns it without a trailing slash. Credentials in the URL are refused:
 /// they would end up in every `share_link`.
 pub fn normalise_base_url(url: &str) -> Result<String> {
-  let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
-    Error::input(format!(
-      "Invalid url {:?}: {e}",
-      crate::error::bounded(url, 100)
-    ))
-  })?;
+  // Shown with any credentials in it masked, as `proxy` is (they are refused below, but a URL
+  // that does not parse is quoted before that).
+  let show = || bounded(&crate::transport::redact_userinfo(url), 100);
+  let parsed = reqwest::Url::parse(url.trim())
+    .map_err(|e| Error::input(format!("Invalid url {:?}: {e}", show())))?;
   if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
     return Err(Error::input(format!(
       "Invalid url {:?}: use http:// or https:// and a host",
-      crate::error::bounded(url, 100)
+      show()
     )));
   }
   if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -218,47 +222,53 @@ mod tests {
     }
   }
 
+  /// Issue 22: a URL that does not parse is quoted with its credentials masked, as `proxy` is.
+  #[test]
+  fn url_messages_mask_credentials() {
+    for bad in [
+      "https://user:TOKEN@exa mple.com",
+      "ftp://user:TOKEN@example.com",
+      "user:TOKEN@example.com",
+      "https://user:TOKEN@[bad",
+    ] {
+      let err = normalise_base_url(bad).unwrap_err();
+      assert!(!err.message.contains("TOKEN"), "{}", err.message);
+      assert!(err.message.starts_with("Invalid url"), "{}", err.message);
+    }
+    let err = normalise_base_url("https://user:TOKEN@exa mple.com").unwrap_err();
+    assert!(err.message.contains("***@exa mple.com"), "{}", err.message);
+  }
+
+  /// Values echoed for `apiVersion` and `region` are short tokens or described, never long text.
+  #[test]
+  fn echoed_api_version_and_region_are_capped() {
+    let long = "x".repeat(5000);
+    let msg = ApiVersion::parse(&long).unwrap_err().message;
+    assert_eq!(
+      msg,
+      "Unsupported apiVersion a string of 5000 characters: use \"v1\" or \"v2\""
+    );
+    let msg = Region::parse(&format!("eu {long}")).unwrap_err().message;
+    assert_eq!(
+      msg,
+      "Unknown region a string of 5003 characters: use one of eu, us, ca, nz, uk"
+    );
+    assert_eq!(
+      ApiVersion::parse("v3").unwrap_err().message,
+      "Unsupported apiVersion \"v3\": use \"v1\" or \"v2\""
+    );
+    assert_eq!(
+      Region::parse("EUx").unwrap_err().message,
+      "Unknown region \"EUx\": use one of eu, us, ca, nz, uk"
+    );
+  }
+
   #[test]
   fn backoff_is_capped_and_jittered() {
     let p = RetryPolicy::default();
     for attempt in 0..40 {
       assert!(p.backoff(attempt) <= p.max_delay);
     }
-  }
-
-  /// README's options table states these defaults; the napi layer starts from `ClientConfig::default()`.
-  #[test]
-  fn the_readme_options_table_states_these_defaults() {
-    let readme = include_str!("../../../README.md");
-    let default_of = |option: &str| -> &str {
-      let start = format!("| `{option}` |");
-      let row = readme.lines().find(|l| l.starts_with(&start));
-      let row = row.unwrap_or_else(|| panic!("README's options table has no row {start}"));
-      row.split('|').nth(2).map(str::trim).unwrap_or_default()
-    };
-    let c = ClientConfig::default();
-    assert_eq!(default_of("url"), format!("`{}`", c.base_url));
-    assert_eq!(c.api_version, ApiVersion::V1);
-    assert_eq!(default_of("apiVersion"), "`\"v1\"`");
-    assert_eq!(
-      default_of("timeout"),
-      format!("`{}`", c.timeout.as_millis())
-    );
-    assert_eq!(default_of("retries"), format!("`{}`", c.retry.max_retries));
-    assert_eq!(
-      default_of("retryDelay`, `maxRetryDelay"),
-      format!(
-        "`{}`, `{}`",
-        c.retry.base_delay.as_millis(),
-        c.retry.max_delay.as_millis()
-      )
-    );
-    assert_eq!(c.max_response_bytes % (1 << 20), 0);
-    assert_eq!(
-      default_of("maxResponseBytes"),
-      format!("{} MiB", c.max_response_bytes >> 20)
-    );
-    assert_eq!(default_of("raw"), format!("`{}`", c.include_raw));
   }
 
   #[test]

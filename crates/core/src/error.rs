@@ -169,6 +169,16 @@ pub fn bounded(text: &str, max: usize) -> String {
   }
 }
 
+/// A string given where no secret should be (an option's value or name), for a message: quoted
+/// when it is a short token (at most 20 characters, no whitespace or control characters), else
+/// described by its length, so a secret passed by mistake is never shown.
+pub fn shown(s: &str) -> String {
+  match s.chars().count() {
+    n if n <= 20 && !s.chars().any(|c| c.is_whitespace() || c.is_control()) => format!("{s:?}"),
+    n => format!("a string of {n} characters"),
+  }
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;

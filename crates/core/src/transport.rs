@@ -475,7 +475,7 @@ fn host_port(url: &reqwest::Url) -> Option<String> {
 }
 
 /// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
   let start = url.find("://").map_or(0, |i| i + 3);
   let rest = &url[start..];
   let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
