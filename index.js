@@ -106,7 +106,7 @@ function start(native, method, args, options) {
   )
 }
 
-// NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate verification off (crates/core/src/tls.rs reads
+// NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate verification off (crates/core/src/tls/ reads
 // it when a client is made); Node's own warning, once per process, as Node's https prints it.
 let warnedUnverified = false
 function warnIfUnverified(native) {

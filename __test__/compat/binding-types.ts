@@ -1,5 +1,5 @@
 // The hand-written, 2.1.1-compatible index.d.ts checked against binding.d.ts, which napi-rs
-// generates from the Rust types (src/options.rs, src/client.rs): what the JS skin passes through
+// generates from the Rust types (src/options/, src/client.rs): what the JS skin passes through
 // to the native client must be what the native client declares, method by method. Compiled (never
 // run) by __test__/binding-types.test.mjs.
 import type * as Api from "../../index";

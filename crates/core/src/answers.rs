@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Number, Value};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::wire::wipe;
+use crate::secret_buf::wipe_json;
 
 #[cfg(feature = "napi")]
 use napi_derive::napi;
@@ -91,7 +91,7 @@ impl Extra {
 
 impl Drop for Extra {
   fn drop(&mut self) {
-    self.0.values_mut().for_each(wipe);
+    self.0.values_mut().for_each(wipe_json);
   }
 }
 
@@ -108,7 +108,7 @@ pub struct Raw(pub Value);
 
 impl Drop for Raw {
   fn drop(&mut self) {
-    wipe(&mut self.0);
+    wipe_json(&mut self.0);
   }
 }
 

@@ -141,9 +141,27 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Se
   Ok(buf)
 }
 
+/// Overwrites every string in a JSON value before it is dropped: parsed answers hold secrets.
+pub fn wipe_json(value: &mut serde_json::Value) {
+  use serde_json::Value;
+  match value {
+    Value::String(s) => s.zeroize(),
+    Value::Array(items) => items.iter_mut().for_each(wipe_json),
+    Value::Object(map) => map.values_mut().for_each(wipe_json),
+    _ => {}
+  }
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn wipe_json_clears_nested_strings() {
+    let mut v = serde_json::json!({"value":"s3cret","list":["x"]});
+    wipe_json(&mut v);
+    assert_eq!(v, serde_json::json!({"value":"","list":[""]}));
+  }
 
   #[test]
   fn grows_and_keeps_contents() {

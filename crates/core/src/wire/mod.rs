@@ -361,17 +361,6 @@ fn is_hostname(d: &str) -> bool {
       .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
 }
 
-/// Overwrites every string in a JSON value before it is dropped: parsed responses hold secrets.
-pub fn wipe(value: &mut Value) {
-  use zeroize::Zeroize;
-  match value {
-    Value::String(s) => s.zeroize(),
-    Value::Array(items) => items.iter_mut().for_each(wipe),
-    Value::Object(map) => map.values_mut().for_each(wipe),
-    _ => {}
-  }
-}
-
 /// Percent-encodes form fields into a buffer of exactly the right size (it is never reallocated,
 /// so no unwiped copy is left behind), wiped on drop.
 pub fn form_encode<'a>(fields: &[(&'a str, &'a str)]) -> SecretBuf {
@@ -458,13 +447,6 @@ mod tests {
     );
     assert_eq!(body.len(), body.capacity());
     assert!(form_encode(&[]).is_empty());
-  }
-
-  #[test]
-  fn wipe_clears_nested_strings() {
-    let mut v = json!({"value":"s3cret","list":["x"]});
-    wipe(&mut v);
-    assert_eq!(v, json!({"value":"","list":[""]}));
   }
 
   #[test]

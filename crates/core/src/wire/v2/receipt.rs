@@ -8,10 +8,10 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::answers::map_state;
 use crate::answers::{Extra, Receipt};
+use crate::secret_buf::wipe_json;
 use crate::wire::lenient::{some, whole_number, Obj};
-use crate::wire::{wipe, Context};
+use crate::wire::Context;
 
 /// A v2 record as servers send it, one type for every answer (one reader in the binary): a
 /// receipt of v0.19-v0.23 `metadata` (`key`, `custid`, string numbers, `recipients` as one string)
@@ -98,7 +98,7 @@ impl Drop for Record {
     .into_iter()
     .flatten()
     {
-      wipe(value);
+      wipe_json(value);
     }
     self.recipients.zeroize();
   }
@@ -109,6 +109,16 @@ impl Record {
   fn key_text(&self) -> Option<String> {
     let text = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
     text(&self.key).or_else(|| text(&self.identifier))
+  }
+}
+
+/// Internal state names of every generation in the v1 vocabulary (the server's own `V1_STATE_MAP`).
+pub fn map_state(state: &str) -> &str {
+  match state {
+    "shared" => "new",
+    "previewed" => "viewed",
+    "revealed" => "received",
+    other => other,
   }
 }
 
@@ -143,13 +153,13 @@ fn recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
 }
 
 /// One v2 receipt as a v1 receipt, in v1's field order. `secret` is the secret half of a conceal
-/// answer, `envelope_custid` the answer's top-level `custid`, `value` a generated secret's value
+/// answer, `reply_custid` the answer's top-level `custid`, `value` a generated secret's value
 /// (moved in, not copied). Fields v2 does not have come out as `null`, as the v1 receipt has them.
 pub(super) fn normalise_receipt(
   ctx: &Context<'_>,
   mut rec: Record,
   secret: Option<Record>,
-  envelope_custid: Option<String>,
+  reply_custid: Option<String>,
   value: Option<Zeroizing<String>>,
 ) -> Receipt {
   let secret = secret.unwrap_or_default();
@@ -168,7 +178,7 @@ pub(super) fn normalise_receipt(
         .filter(|_| rec.owner_id.is_some())
         .map(str::to_owned)
     })
-    .or_else(|| envelope_custid.filter(|s| s.contains('@')))
+    .or_else(|| reply_custid.filter(|s| s.contains('@')))
     .unwrap_or_else(|| "anon".to_owned());
   let secret_key = rec
     .secret_identifier

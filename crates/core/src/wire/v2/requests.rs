@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use super::answers;
+use super::parse;
 use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus};
 use crate::secret_buf;
 use crate::wire::{Body, CreateOptions, Method, Op, Request, RequestSpec, ShareParams};
@@ -20,19 +20,19 @@ fn spec(
   let body = body.map(|mut v| {
     // A `Value` always serialises (its keys are strings).
     let bytes = secret_buf::to_json(&v).unwrap_or_default();
-    crate::wire::wipe(&mut v);
+    crate::secret_buf::wipe_json(&mut v);
     Body::json(bytes)
   });
   RequestSpec::new(op, method, route, key, body)
 }
 
 pub fn status() -> Request<bool> {
-  spec(Op::Status, Method::Get, "/api/v2/status", None, None).parsed_by(answers::status)
+  spec(Op::Status, Method::Get, "/api/v2/status", None, None).parsed_by(parse::status)
 }
 
 /// `GET /version` (needs auth from v0.26.5).
 pub fn version() -> Request<Option<String>> {
-  spec(Op::Version, Method::Get, "/api/v2/version", None, None).parsed_by(answers::version)
+  spec(Op::Version, Method::Get, "/api/v2/version", None, None).parsed_by(parse::version)
 }
 
 fn create_fields(secret: Option<&str>, o: &CreateOptions) -> Map<String, Value> {
@@ -75,7 +75,7 @@ pub fn conceal(params: &ShareParams) -> Request<Receipt> {
     None,
     Some(body),
   )
-  .parsed_by(answers::created)
+  .parsed_by(parse::created)
 }
 
 /// `POST /secret/generate` (v0.19+).
@@ -88,7 +88,7 @@ pub fn generate(options: &CreateOptions) -> Request<Receipt> {
     None,
     Some(body),
   )
-  .parsed_by(answers::created)
+  .parsed_by(parse::created)
 }
 
 /// `{"secret": fields}`, moving `fields` in: `json!` would serialise a copy and drop the original
@@ -119,7 +119,7 @@ pub fn reveal(key: &str, passphrase: Option<&Zeroizing<String>>) -> Request<Reve
     Some(key),
     Some(body),
   )
-  .parsed_by(answers::revealed)
+  .parsed_by(parse::revealed)
 }
 
 /// `GET /receipt/:key` (v0.21+; `/private/:key` before).
@@ -131,7 +131,7 @@ pub fn receipt(key: &str) -> Request<Receipt> {
     Some(key),
     None,
   )
-  .parsed_by(answers::receipt)
+  .parsed_by(parse::receipt)
 }
 
 /// `POST /receipt/:key/burn` with `continue: true`.
@@ -144,7 +144,7 @@ pub fn burn(key: &str, passphrase: Option<&Zeroizing<String>>) -> Request<BurnRe
     Some(key),
     Some(body),
   )
-  .parsed_by(answers::burned)
+  .parsed_by(parse::burned)
 }
 
 /// `GET /receipt/recent` (Basic auth only).
@@ -156,7 +156,7 @@ pub fn recent() -> Request<Vec<Receipt>> {
     None,
     None,
   )
-  .parsed_by(answers::recent)
+  .parsed_by(parse::recent)
 }
 
 /// `GET /secret/:key/status` (v0.21+): the state without revealing.
@@ -168,5 +168,5 @@ pub fn secret_status(key: &str) -> Request<SecretStatus> {
     Some(key),
     None,
   )
-  .parsed_by(answers::secret_status)
+  .parsed_by(parse::secret_status)
 }

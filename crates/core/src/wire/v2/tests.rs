@@ -23,14 +23,14 @@ fn parse(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> crate::error::Result<
     r.map(|v| serde_json::to_value(v).unwrap())
   }
   match op {
-    Op::Status => json(answers::status(op, ctx, resp)),
-    Op::Version => json(answers::version(op, ctx, resp)),
-    Op::Share | Op::Generate => json(answers::created(op, ctx, resp)),
-    Op::RetrieveMetadata => json(answers::receipt(op, ctx, resp)),
-    Op::RetrieveSecret => json(answers::revealed(op, ctx, resp)),
-    Op::Burn => json(answers::burned(op, ctx, resp)),
-    Op::RecentMetadata => json(answers::recent(op, ctx, resp)),
-    Op::SecretStatus => json(answers::secret_status(op, ctx, resp)),
+    Op::Status => json(parse::status(op, ctx, resp)),
+    Op::Version => json(parse::version(op, ctx, resp)),
+    Op::Share | Op::Generate => json(parse::created(op, ctx, resp)),
+    Op::RetrieveMetadata => json(parse::receipt(op, ctx, resp)),
+    Op::RetrieveSecret => json(parse::revealed(op, ctx, resp)),
+    Op::Burn => json(parse::burned(op, ctx, resp)),
+    Op::RecentMetadata => json(parse::recent(op, ctx, resp)),
+    Op::SecretStatus => json(parse::secret_status(op, ctx, resp)),
   }
 }
 

@@ -1,4 +1,4 @@
-//! API v2 answers as results: each envelope read straight into a typed model of what the request
+//! API v2 answers as results: each answer's outer object (`Reply`) read straight into a typed model of what the request
 //! needs (unknown fields skipped, not built), then reshaped to the v1 models. Only with the
 //! client's `raw` option is the answer also kept as a JSON value, as `raw`.
 
@@ -7,26 +7,18 @@ use serde_json::Value;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::errors::{error, message_of};
-use super::receipt::{flag, normalise_receipt, text, Record};
+use super::receipt::{flag, map_state, normalise_receipt, text, Record};
 use crate::answers::{BurnResult, Raw, Receipt, RevealedSecret, SecretStatus};
 use crate::error::{Error, ErrorKind, Result};
+use crate::secret_buf::wipe_json;
 use crate::wire::lenient::{self, number, put, Obj, Objs};
-use crate::wire::{add_share_link, wipe, Context, Op, RawResponse};
+use crate::wire::{add_share_link, Context, Op, RawResponse};
 
-/// Internal state names of every generation in the v1 vocabulary (the server's own `V1_STATE_MAP`).
-pub fn map_state(state: &str) -> &str {
-  match state {
-    "shared" => "new",
-    "previewed" => "viewed",
-    "revealed" => "received",
-    other => other,
-  }
-}
-
-/// A v2 answer: `{success, custid, record | records, details}` (an error also has `error` or
-/// `message`). One envelope type for every request, so the binary has one reader of it.
+/// The outer object of every v2 answer: `{success, custid, record | records, details}` (an error
+/// also has `error` or `message`). One type for every request, so the binary has one reader of it.
+/// (Not to be confused with an end-to-end `e2e` envelope, which is a secret's sealed text.)
 #[derive(Deserialize, Default)]
-struct Envelope {
+struct Reply {
   #[serde(default, deserialize_with = "flag")]
   success: Option<bool>,
   #[serde(default, deserialize_with = "text")]
@@ -43,7 +35,7 @@ struct Envelope {
   details: Option<Obj<Details>>,
 }
 
-impl Envelope {
+impl Reply {
   /// `record` when it is an object.
   fn record(&mut self) -> Option<Record> {
     self.record.take().and_then(|r| r.0)
@@ -54,14 +46,14 @@ impl Envelope {
   }
 }
 
-/// A 2xx answer read as an envelope, and with `keep_raw` (the client's `raw` option) also as the
+/// A 2xx answer read as a `Reply`, and with `keep_raw` (the client's `raw` option) also as the
 /// whole JSON value; a non-2xx answer as its error. An answer that is not an object reads as an
-/// empty envelope (each request then says what it misses).
-fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope, Option<Raw>)> {
+/// empty reply (each request then says what it misses).
+fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Reply, Option<Raw>)> {
   if !(200..300).contains(&resp.status) {
     return Err(error(op, resp));
   }
-  let envelope = resp.read::<Obj<Envelope>>(op)?;
+  let reply = resp.read::<Obj<Reply>>(op)?;
   // The `raw` option reads the answer a second time, as a value: only callers who asked for it
   // pay for that.
   let raw = if keep_raw {
@@ -69,15 +61,15 @@ fn read(op: Op, resp: &RawResponse, keep_raw: bool) -> Result<(Envelope, Option<
   } else {
     None
   };
-  Ok((envelope.0.unwrap_or_default(), raw))
+  Ok((reply.0.unwrap_or_default(), raw))
 }
 
 /// `success: false` with a 2xx status: a failure the server reported as an answer.
-fn refused(resp: &RawResponse, envelope: &Envelope) -> Result<()> {
-  if envelope.success != Some(false) {
+fn refused(resp: &RawResponse, reply: &Reply) -> Result<()> {
+  if reply.success != Some(false) {
     return Ok(());
   }
-  let message = envelope.error.as_deref().or(envelope.message.as_deref());
+  let message = reply.error.as_deref().or(reply.message.as_deref());
   Err(
     Error::new(
       ErrorKind::Api,
@@ -102,7 +94,7 @@ fn drop_secret(raw: &mut Option<Raw>, path: &[&str]) {
   };
   if obj.get(*last).is_some_and(Value::is_string) {
     if let Some(mut v) = obj.shift_remove(*last) {
-      wipe(&mut v);
+      wipe_json(&mut v);
     }
   }
 }
@@ -146,9 +138,9 @@ pub fn version(op: Op, _: &Context<'_>, resp: &RawResponse) -> Result<Option<Str
 /// `POST /secret/conceal` and `/secret/generate`: `record` holds the receipt (`receipt` v0.24+,
 /// `metadata` before) and the secret's half.
 pub fn created(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
-  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
-  refused(resp, &envelope)?;
-  let mut record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let (mut reply, mut raw) = read(op, resp, ctx.include_raw)?;
+  refused(resp, &reply)?;
+  let mut record = reply.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let receipt = record
     .receipt
     .take()
@@ -158,7 +150,7 @@ pub fn created(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt>
   let mut secret = record.secret.take().and_then(|s| s.0).unwrap_or_default();
   let value = secret.secret_value.take().map(Zeroizing::new);
   drop_secret(&mut raw, &["record", "secret", "secret_value"]);
-  let mut out = normalise_receipt(ctx, receipt, Some(secret), envelope.custid, None);
+  let mut out = normalise_receipt(ctx, receipt, Some(secret), reply.custid, None);
   out.value = value;
   out.raw = raw;
   add_share_link(ctx, &mut out);
@@ -183,16 +175,16 @@ impl Drop for Details {
 
 /// `GET /receipt/:key`.
 pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt> {
-  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
-  refused(resp, &envelope)?;
-  let value = envelope
+  let (mut reply, mut raw) = read(op, resp, ctx.include_raw)?;
+  refused(resp, &reply)?;
+  let value = reply
     .details()
     .and_then(|mut d| d.secret_value.take())
     .map(Zeroizing::new)
     .filter(|v| !v.is_empty());
   drop_secret(&mut raw, &["details", "secret_value"]);
-  let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
-  let mut out = normalise_receipt(ctx, record, None, envelope.custid, value);
+  let record = reply.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let mut out = normalise_receipt(ctx, record, None, reply.custid, value);
   out.raw = raw;
   add_share_link(ctx, &mut out);
   Ok(out)
@@ -200,13 +192,13 @@ pub fn receipt(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Receipt>
 
 /// `POST /secret/:key/reveal`.
 pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<RevealedSecret> {
-  let (mut envelope, mut raw) = read(op, resp, ctx.include_raw)?;
-  refused(resp, &envelope)?;
+  let (mut reply, mut raw) = read(op, resp, ctx.include_raw)?;
+  refused(resp, &reply)?;
   drop_secret(&mut raw, &["record", "secret_value"]);
-  let mut record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let mut record = reply.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let Some(value) = record.secret_value.take().map(Zeroizing::new) else {
     // 200 without a value: not revealed (see `details`).
-    let wrong = envelope.details().and_then(|d| d.correct_passphrase) == Some(false)
+    let wrong = reply.details().and_then(|d| d.correct_passphrase) == Some(false)
       && record.has_passphrase == Some(Value::Bool(true));
     return Err(if wrong {
       Error::new(ErrorKind::IncorrectPassphrase, "Incorrect passphrase").with_status(resp.status)
@@ -229,19 +221,19 @@ pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Reveale
 
 /// `POST /receipt/:key/burn`.
 pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResult> {
-  let (mut envelope, raw) = read(op, resp, ctx.include_raw)?;
+  let (mut reply, raw) = read(op, resp, ctx.include_raw)?;
   let unknown = || Error::new(ErrorKind::UnknownSecret, "Unknown secret").with_status(resp.status);
   // Burn without effect (`success: false`), or v0.26's bare `{"success":true}` to a second burn:
   // nothing was burned this time.
-  if envelope.success == Some(false) {
+  if reply.success == Some(false) {
     return Err(unknown());
   }
-  let mut record = envelope.record().ok_or_else(unknown)?;
+  let mut record = reply.record().ok_or_else(unknown)?;
   let shortkey = record
     .secret_shortid
     .take()
     .or(record.secret_shortkey.take());
-  let mut state = normalise_receipt(ctx, record, None, envelope.custid, None);
+  let mut state = normalise_receipt(ctx, record, None, reply.custid, None);
   state.state = Some("burned".to_owned());
   let mut out = BurnResult {
     state: Some(state),
@@ -259,13 +251,13 @@ pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResul
 
 /// `GET /receipt/recent`: the receipts, without their secret keys.
 pub fn recent(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Vec<Receipt>> {
-  let (envelope, _) = read(op, resp, false)?;
-  refused(resp, &envelope)?;
-  let records = envelope
+  let (reply, _) = read(op, resp, false)?;
+  refused(resp, &reply)?;
+  let records = reply
     .records
     .and_then(|r| r.0)
     .ok_or_else(|| resp.unexpected_shape(op))?;
-  let custid = envelope.custid;
+  let custid = reply.custid;
   Ok(
     records
       .into_iter()
@@ -280,9 +272,9 @@ pub fn recent(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Vec<Recei
 
 /// `GET /secret/:key/status`.
 pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<SecretStatus> {
-  let (mut envelope, raw) = read(op, resp, ctx.include_raw)?;
-  refused(resp, &envelope)?;
-  let record = envelope.record().ok_or_else(|| resp.unexpected_shape(op))?;
+  let (mut reply, raw) = read(op, resp, ctx.include_raw)?;
+  refused(resp, &reply)?;
+  let record = reply.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let mut record = record;
   let raw_state = record.state.take().unwrap_or_else(|| "unknown".to_owned());
   let mut out = SecretStatus {
