@@ -129,6 +129,7 @@ export declare function startServer(options?: import('./testing').ServerOptions)
 export interface BurnResult {
   /** The receipt, `state: "burned"` (with `raw_state` when the server said otherwise). */
   state?: Receipt
+  /** The burned secret's short id. */
   secret_shortkey?: string
   /** API v2 with the client's `raw` option: the server's whole answer. */
   raw?: unknown
@@ -142,22 +143,31 @@ export interface BurnResult {
 export interface Receipt {
   /** `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one). */
   share_link?: string
+  /** The owner: the account's username, or `anon`. */
   custid?: string
+  /** The receipt's key: `retrieveMetadata` and `burn` take it. */
   metadata_key?: string
+  /** The secret's key: `retrieveSecret` takes it. */
   secret_key?: string
   /** Seconds. */
   ttl?: number
+  /** Seconds the receipt lives. */
   metadata_ttl?: number
+  /** Seconds the secret has left. */
   secret_ttl?: number
   /** In API v1's words (`new`, `viewed`, `received`, `burned`, ...). */
   state?: string
   /** Unix seconds. */
   updated?: number
+  /** Unix seconds. */
   created?: number
+  /** Unix seconds: when the secret was read. */
   received?: number
   /** Obscured addresses (`a***@e***.com`). */
   recipient?: Array<string>
+  /** The custom domain the secret was created on (`share_link` is on it). */
   share_domain?: string
+  /** Whether a passphrase is needed to read the secret. */
   passphrase_required?: boolean
   /** A generated secret's value (`generate`; API v2 `retrieveMetadata` on the creator's first view). */
   value?: string
@@ -171,6 +181,7 @@ export interface Receipt {
 export interface RevealedSecret {
   /** The secret; for an end-to-end encrypted secret read without its key, the envelope. */
   value?: string
+  /** The secret's key: `retrieveSecret` takes it. */
   secret_key?: string
   /** `true` when the secret was end-to-end encrypted (decrypted, or the envelope). */
   encrypted?: true
@@ -182,8 +193,11 @@ export interface RevealedSecret {
 export interface SecretStatus {
   /** In API v1's words; `unknown` when the server named none. */
   state: string
+  /** The server's own state name. */
   raw_state: string
+  /** Whether a passphrase is needed to read the secret. */
   passphrase_required?: boolean
+  /** Seconds the secret has left. */
   secret_ttl?: number
   /** With the client's `raw` option: the server's whole answer. */
   raw?: unknown
@@ -191,8 +205,10 @@ export interface SecretStatus {
 
 /** The answer to `serverInfo`: not the server's, so no `extra`. */
 export interface ServerInfo {
+  /** `nominal` when the server answered its status call so, else `offline`. */
   status: 'nominal' | 'offline'
   /** `"0.22.11"` where `/api/v2/version` answers, else null. */
   version: string | null
+  /** The API versions the server answers (`v1`, and `v2` where it has it). */
   apiVersions: Array<'v1' | 'v2'>
 }

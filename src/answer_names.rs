@@ -67,19 +67,15 @@ fn json_names_are_the_declared_names() {
   revealed.raw = Some(Raw(serde_json::Value::Null));
   revealed.encrypted = Some(true);
 
-  let burned = BurnResult {
-    state: Some(full_receipt()),
-    secret_shortkey: text(),
-    raw: Some(Raw(serde_json::Value::Null)),
-    ..BurnResult::default()
-  };
+  let mut burned = BurnResult::default();
+  burned.state = Some(full_receipt());
+  burned.secret_shortkey = text();
+  burned.raw = Some(Raw(serde_json::Value::Null));
 
-  let status = SecretStatus {
-    passphrase_required: Some(true),
-    secret_ttl: Some(1.into()),
-    raw: Some(Raw(serde_json::Value::Null)),
-    ..SecretStatus::default()
-  };
+  let mut status = SecretStatus::default();
+  status.passphrase_required = Some(true);
+  status.secret_ttl = Some(1.into());
+  status.raw = Some(Raw(serde_json::Value::Null));
 
   let info = ServerInfo::default();
 

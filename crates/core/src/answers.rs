@@ -31,6 +31,7 @@ macro_rules! model {
     $(#[$meta])*
     #[cfg_attr(feature = "napi", napi(object, object_to_js = false, object_from_js = false))]
     #[derive(Default, Serialize)]
+    #[non_exhaustive]
     pub struct $name {
       $(
         $(#[$field_meta])*
@@ -54,6 +55,7 @@ macro_rules! model {
 
 /// A field that is left out of the JSON: an absent `Option`; a required field never is.
 pub trait Absent {
+  /// Whether the field is left out of the JSON.
   fn is_absent(&self) -> bool;
 }
 
@@ -76,14 +78,17 @@ impl Absent for String {
 pub struct Extra(pub Map<String, Value>);
 
 impl Extra {
+  /// Keeps `value` under `field`, as sent.
   pub fn insert(&mut self, field: &str, value: Value) {
     self.0.insert(field.to_owned(), value);
   }
 
+  /// The value kept under `field`.
   pub fn get(&self, field: &str) -> Option<&Value> {
     self.0.get(field)
   }
 
+  /// Nothing kept.
   pub fn is_empty(&self) -> bool {
     self.0.is_empty()
   }
@@ -119,22 +124,31 @@ model! {
   pub struct Receipt {
     #[doc = " `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one)."]
     share_link "share_link": Option<String>,
+    #[doc = " The owner: the account's username, or `anon`."]
     custid "custid": Option<String>,
+    #[doc = " The receipt's key: `retrieveMetadata` and `burn` take it."]
     metadata_key "metadata_key": Option<String>,
+    #[doc = " The secret's key: `retrieveSecret` takes it."]
     secret_key "secret_key": Option<String>,
     #[doc = " Seconds."]
     ttl "ttl" as "number": Option<Number>,
+    #[doc = " Seconds the receipt lives."]
     metadata_ttl "metadata_ttl" as "number": Option<Number>,
+    #[doc = " Seconds the secret has left."]
     secret_ttl "secret_ttl" as "number": Option<Number>,
     #[doc = " In API v1's words (`new`, `viewed`, `received`, `burned`, ...)."]
     state "state": Option<String>,
     #[doc = " Unix seconds."]
     updated "updated" as "number": Option<Number>,
+    #[doc = " Unix seconds."]
     created "created" as "number": Option<Number>,
+    #[doc = " Unix seconds: when the secret was read."]
     received "received" as "number": Option<Number>,
     #[doc = " Obscured addresses (`a***@e***.com`)."]
     recipient "recipient": Option<Vec<String>>,
+    #[doc = " The custom domain the secret was created on (`share_link` is on it)."]
     share_domain "share_domain": Option<String>,
+    #[doc = " Whether a passphrase is needed to read the secret."]
     passphrase_required "passphrase_required": Option<bool>,
     #[doc = " A generated secret's value (`generate`; API v2 `retrieveMetadata` on the creator's first view)."]
     #[serde(serialize_with = "secret")]
@@ -160,6 +174,7 @@ model! {
     #[doc = " The secret; for an end-to-end encrypted secret read without its key, the envelope."]
     #[serde(serialize_with = "secret")]
     value "value" as "string": Option<Zeroizing<String>>,
+    #[doc = " The secret's key: `retrieveSecret` takes it."]
     secret_key "secret_key": Option<String>,
     #[doc = " `true` when the secret was end-to-end encrypted (decrypted, or the envelope)."]
     encrypted "encrypted" as "true": Option<bool>,
@@ -179,6 +194,7 @@ model! {
   pub struct BurnResult {
     #[doc = " The receipt, `state: \"burned\"` (with `raw_state` when the server said otherwise)."]
     state "state": Option<Receipt>,
+    #[doc = " The burned secret's short id."]
     secret_shortkey "secret_shortkey": Option<String>,
     #[doc = " API v2 with the client's `raw` option: the server's whole answer."]
     raw "raw" as "unknown": Option<Raw>,
@@ -190,8 +206,11 @@ model! {
   pub struct SecretStatus {
     #[doc = " In API v1's words; `unknown` when the server named none."]
     state "state": String,
+    #[doc = " The server's own state name."]
     raw_state "raw_state": String,
+    #[doc = " Whether a passphrase is needed to read the secret."]
     passphrase_required "passphrase_required": Option<bool>,
+    #[doc = " Seconds the secret has left."]
     secret_ttl "secret_ttl" as "number": Option<Number>,
     #[doc = " With the client's `raw` option: the server's whole answer."]
     raw "raw" as "unknown": Option<Raw>,
@@ -209,11 +228,13 @@ model! {
   )
 )]
 #[derive(Default, Serialize)]
+#[non_exhaustive]
 pub struct ServerInfo {
   #[cfg_attr(
     feature = "napi",
     napi(js_name = "status", ts_type = "'nominal' | 'offline'")
   )]
+  /// `nominal` when the server answered its status call so, else `offline`.
   pub status: &'static str,
   /// `"0.22.11"` where `/api/v2/version` answers, else null.
   #[cfg_attr(feature = "napi", napi(js_name = "version"))]
@@ -223,6 +244,7 @@ pub struct ServerInfo {
     napi(js_name = "apiVersions", ts_type = "Array<'v1' | 'v2'>")
   )]
   #[serde(rename = "apiVersions")]
+  /// The API versions the server answers (`v1`, and `v2` where it has it).
   pub api_versions: Vec<&'static str>,
 }
 

@@ -15,6 +15,8 @@ use crate::wire::{v1, v2, Context, CreateOptions, Op, Request, ShareParams};
 /// Builds the request for a key and an optional passphrase (reveal, burn).
 type Keyed<T> = fn(&str, Option<&Zeroizing<String>>) -> Request<T>;
 
+/// A OneTimeSecret client: one server, one account (or none), one API version; its calls are
+/// async and take their per-call options ([`CallOptions`]).
 #[derive(Debug)]
 pub struct Client {
   transport: Transport,
@@ -25,6 +27,7 @@ pub struct Client {
 }
 
 impl Client {
+  /// A client for `config`; fails (as an `InputError`) when TLS cannot be set up.
   pub fn new(config: ClientConfig) -> Result<Self> {
     let transport = Transport::new(&config)?;
     let username = config.credentials.as_ref().map(|c| c.username.clone());
@@ -37,14 +40,17 @@ impl Client {
     })
   }
 
+  /// The API version every call uses.
   pub fn api_version(&self) -> ApiVersion {
     self.version
   }
 
+  /// The server's base URL, without a trailing slash.
   pub fn base_url(&self) -> &str {
     self.transport.base_url()
   }
 
+  /// `true` when no credentials were given (no `Authorization` header is sent).
   pub fn is_anonymous(&self) -> bool {
     !self.transport.is_authenticated()
   }
@@ -90,6 +96,7 @@ impl Client {
     self.call(req, call).await
   }
 
+  /// Shares `params.secret`; the receipt has `share_link`.
   pub async fn share(&self, mut params: ShareParams, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut params.options)?;
@@ -101,6 +108,7 @@ impl Client {
     self.call(req, call).await
   }
 
+  /// Has the server generate a secret; the receipt carries its `value`.
   pub async fn generate(&self, mut options: CreateOptions, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut options)?;
@@ -158,6 +166,7 @@ impl Client {
     Ok(created)
   }
 
+  /// Reveals the secret under `key` (which destroys it on the server).
   pub async fn retrieve_secret(
     &self,
     key: &str,
@@ -168,6 +177,7 @@ impl Client {
     self.keyed(key, passphrase, call, requests).await
   }
 
+  /// The receipt under `key` (a metadata key).
   pub async fn retrieve_metadata(&self, key: &str, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     validate_key(Some(key), key)?;
@@ -178,6 +188,7 @@ impl Client {
     self.call(req, call).await
   }
 
+  /// Burns the secret of the receipt under `key`.
   pub async fn burn(
     &self,
     key: &str,
@@ -207,6 +218,7 @@ impl Client {
     self.call(req, call).await
   }
 
+  /// The account's recent receipts (without secret keys).
   pub async fn recent_metadata(&self, call: &CallOptions) -> Result<Vec<Receipt>> {
     let call = &self.start(call);
     self.require_account(Op::RecentMetadata)?;

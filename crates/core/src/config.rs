@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{bounded, shown, Error, Result};
 
+/// The hosted service, when neither `url` nor `region` is given.
 pub const DEFAULT_URL: &str = "https://onetimesecret.com";
 /// 2.1.1's 30 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -16,14 +17,18 @@ pub const DEFAULT_RETRIES: u32 = 2;
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_millis(250);
 pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 
+/// The OTS API a client speaks: v1 (every generation, 2.1.1's default) or v2 (v0.19+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ApiVersion {
   #[default]
+  /// `/api/v1`.
   V1,
+  /// `/api/v2`.
   V2,
 }
 
 impl ApiVersion {
+  /// `"v1"` or `"v2"`; anything else is an `InputError`.
   pub fn parse(s: &str) -> Result<Self> {
     match s {
       "v1" => Ok(ApiVersion::V1),
@@ -38,15 +43,22 @@ impl ApiVersion {
 
 /// Hosted regions: independent deployments with their own accounts and secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Region {
+  /// eu.onetimesecret.com
   Eu,
+  /// us.onetimesecret.com
   Us,
+  /// ca.onetimesecret.com
   Ca,
+  /// nz.onetimesecret.com
   Nz,
+  /// uk.onetimesecret.com
   Uk,
 }
 
 impl Region {
+  /// A region by its code, in any case; anything else is an `InputError`.
   pub fn parse(s: &str) -> Result<Self> {
     match s.to_ascii_lowercase().as_str() {
       "eu" => Ok(Region::Eu),
@@ -61,6 +73,7 @@ impl Region {
     }
   }
 
+  /// The region's base URL.
   pub fn url(self) -> &'static str {
     match self {
       Region::Eu => "https://eu.onetimesecret.com",
@@ -76,8 +89,11 @@ impl Region {
 /// calls that create or consume a secret are retried only when the connection was never made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
+  /// Retries after the first attempt.
   pub max_retries: u32,
+  /// The backoff's base: the first retry waits up to this long.
   pub base_delay: Duration,
+  /// The longest wait between attempts.
   pub max_delay: Duration,
 }
 
@@ -103,7 +119,9 @@ impl RetryPolicy {
   }
 }
 
+/// The account a client authenticates as (HTTP Basic).
 pub struct Credentials {
+  /// The account's username (its email address).
   pub username: String,
   /// Wiped when the client is dropped.
   pub token: Zeroizing<String>,
@@ -118,15 +136,20 @@ impl std::fmt::Debug for Credentials {
   }
 }
 
+/// A client's settings, validated before it is made.
 #[derive(Debug)]
 pub struct ClientConfig {
   /// Without a trailing slash; `share_link`s are built on it.
   pub base_url: String,
+  /// The API version every call uses.
   pub api_version: ApiVersion,
   /// None: anonymous, no Authorization header at all.
   pub credentials: Option<Credentials>,
+  /// The deadline of each call, retries included.
   pub timeout: Duration,
+  /// The limit for making a connection, within the call's deadline.
   pub connect_timeout: Option<Duration>,
+  /// When and how often safe requests are retried.
   pub retry: RetryPolicy,
   /// Extra trusted certificates (`ca`: a private CA, or a self-signed server certificate), added
   /// to the roots; `tls::certificates` reads them from PEM.
@@ -135,10 +158,12 @@ pub struct ClientConfig {
   pub proxy: Option<String>,
   /// `share_domain` sent with share and generate.
   pub share_domain: Option<String>,
+  /// Answers larger than this are refused.
   pub max_response_bytes: usize,
   /// API v2 answers also carry the server's whole answer as `raw`. Off by default: the normalised
   /// fields are the contract, and a copy of the answer is one more place the data lives.
   pub include_raw: bool,
+  /// The `User-Agent` header.
   pub user_agent: String,
 }
 

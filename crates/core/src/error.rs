@@ -14,6 +14,7 @@ macro_rules! error_kinds {
     /// Which kind of failure. Each crosses to JS as its `code`, which picks the JS class from the one
     /// table of error kinds, `error-kinds.json` at the package root (a test checks both directions).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
     pub enum ErrorKind {
       $($(#[$doc])* $kind,)*
     }
@@ -64,9 +65,13 @@ error_kinds! {
   Api => "ERR_OTS_API",
 }
 
+/// An error of any call: its kind (the JS class), 2.1.1's message, and what is known about it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Error {
+  /// The kind: the JS class and its `code`.
   pub kind: ErrorKind,
+  /// The message (2.1.1's wording where it had one); never a secret, passphrase, token or key.
   pub message: String,
   /// HTTP status of the response, when there was one.
   pub status: Option<u16>,
@@ -88,7 +93,9 @@ pub struct Error {
 /// See [`Error::created`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatedSecret {
+  /// The secret's key, when the server showed it.
   pub secret_key: Option<String>,
+  /// The receipt's key: what burns the secret.
   pub metadata_key: String,
 }
 
@@ -97,6 +104,7 @@ pub struct CreatedSecret {
 pub struct Envelope(pub String);
 
 impl Error {
+  /// An error of `kind` with `message`.
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
     Error {
       kind,
@@ -111,30 +119,36 @@ impl Error {
     }
   }
 
+  /// An `InputError`: bad input from the caller, nothing was sent.
   pub fn input(message: impl Into<String>) -> Self {
     Error::new(ErrorKind::Input, message)
   }
 
+  /// With the HTTP status of the answer.
   pub fn with_status(mut self, status: u16) -> Self {
     self.status = Some(status);
     self
   }
 
+  /// With what lay underneath (never request data).
   pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
     self.cause = Some(cause.into());
     self
   }
 
+  /// With the server's own message, bounded in length.
   pub fn with_server_message(mut self, message: &str) -> Self {
     self.server_message = Some(bounded(message, 500));
     self
   }
 
+  /// With the seconds to wait before trying again.
   pub fn with_retry_after(mut self, retry_after: Option<u64>) -> Self {
     self.retry_after = retry_after;
     self
   }
 
+  /// A `TimeoutError`: no complete answer within `after`.
   pub fn timeout(after: Duration) -> Self {
     Error::new(ErrorKind::Timeout, "Request timed out").with_cause(format!(
       "no complete response within {} ms",
@@ -142,10 +156,12 @@ impl Error {
     ))
   }
 
+  /// An `AbortError`: the caller cancelled the call.
   pub fn aborted() -> Self {
     Error::new(ErrorKind::Aborted, "The operation was aborted")
   }
 
+  /// The kind's stable code (`ERR_OTS_...`).
   pub fn code(&self) -> &'static str {
     self.kind.code()
   }
@@ -159,6 +175,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The result of every fallible function of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Cuts `text` to at most `max` characters (on a char boundary), marking the cut.

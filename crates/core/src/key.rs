@@ -19,6 +19,7 @@ pub fn validate_key(key: Option<&str>, display: &str) -> Result<()> {
   }
 }
 
+/// Whether `key` has the shape of a secret or receipt key (length and alphabet).
 pub fn is_valid_key(key: &str) -> bool {
   (MIN_KEY_LEN..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -1,21 +1,30 @@
 //! OneTimeSecret client core: plain Rust, usable and tested without Node.
 //!
-//! - [`wire`]: routes, parameter encoding and answer parsing for API v1 and v2 (no I/O).
-//! - [`tls`]: which certificates a client trusts (`ca`).
-//! - [`transport`]: one reqwest client per [`Client`], timeouts, cancellation, safe retries.
-//! - [`client`]: the calls, as async functions that return the typed models of [`answers`].
+//! - [`Client`]: the calls, as async functions that return the typed models of [`answers`]; each
+//!   call's requests go through one reqwest client (timeouts, cancellation, safe retries).
 //! - [`answers`]: the results (with the `napi` feature, also declared to TypeScript by napi-rs).
+//! - [`wire`]: what the calls take ([`wire::ShareParams`], [`wire::CreateOptions`]); the routes,
+//!   encodings and answer parsing of API v1 and v2 stay inside the crate (no I/O there).
+//! - [`config`]: a client's settings; [`error`]: the one error type and its kinds.
+//! - [`tls`]: which certificates a client trusts (`ca`); [`key`]: what a secret or receipt key
+//!   may look like; [`e2e`]: end-to-end encryption.
 //! - [`secret_buf`]: the one wiping buffer type for anything that may hold a secret.
+//!
+//! The consumers are the napi-rs addon (the repository's `src/`) and this crate's tests; what they
+//! do not use is `pub(crate)`.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod answers;
-pub mod client;
+mod client;
 pub mod config;
 pub mod e2e;
 pub mod error;
 pub mod key;
 pub mod secret_buf;
 pub mod tls;
-pub mod transport;
+mod transport;
 pub mod wire;
 
 pub use client::{CallOptions, Client};

@@ -16,6 +16,7 @@ use zeroize::Zeroize;
 pub struct SecretBuf(Vec<u8>);
 
 impl SecretBuf {
+  /// An empty buffer (no allocation).
   pub fn new() -> Self {
     SecretBuf(Vec::new())
   }
@@ -32,18 +33,22 @@ impl SecretBuf {
     buf
   }
 
+  /// The bytes held.
   pub fn len(&self) -> usize {
     self.0.len()
   }
 
+  /// Whether no byte is held.
   pub fn is_empty(&self) -> bool {
     self.0.is_empty()
   }
 
+  /// The bytes it can hold before it must grow.
   pub fn capacity(&self) -> usize {
     self.0.capacity()
   }
 
+  /// The bytes, borrowed.
   pub fn as_slice(&self) -> &[u8] {
     &self.0
   }
@@ -66,11 +71,13 @@ impl SecretBuf {
     self.0 = grown;
   }
 
+  /// Appends `bytes`, growing (and wiping the old block) when needed.
   pub fn extend_from_slice(&mut self, bytes: &[u8]) {
     self.reserve(bytes.len());
     self.0.extend_from_slice(bytes);
   }
 
+  /// Appends one byte, growing (and wiping the old block) when needed.
   pub fn push(&mut self, byte: u8) {
     self.reserve(1);
     self.0.push(byte);

@@ -23,6 +23,8 @@ const MAX_REDIRECTS: usize = 5;
 pub struct CallOptions {
   /// Overrides the client's timeout for this call.
   pub timeout: Option<Duration>,
+  /// Cancels the call: the request in flight is dropped (its socket closed) and the call fails
+  /// with an `AbortError`.
   pub cancel: Option<CancellationToken>,
   /// When the whole call must be over: computed once when the call starts ([`Client`] does it on
   /// entry), then shared by every request and retry wait of the call.

@@ -20,7 +20,9 @@ use zeroize::Zeroizing;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret_buf::SecretBuf;
 
+/// The root key's length in bytes (AES-256).
 pub const ROOT_KEY_LEN: usize = 32;
+/// The AES-GCM tag's length in bytes.
 pub const TAG_LEN: usize = 16;
 /// Length of a root key in base64url without padding: the fragment.
 pub const FRAGMENT_LEN: usize = 43;
@@ -40,6 +42,7 @@ impl RootKey {
     Ok(RootKey(bytes))
   }
 
+  /// A root key from its bytes (known-answer tests).
   pub fn from_bytes(bytes: [u8; ROOT_KEY_LEN]) -> Self {
     RootKey(Zeroizing::new(bytes))
   }
@@ -86,6 +89,7 @@ impl fmt::Debug for RootKey {
   }
 }
 
+/// A fresh nonce from the operating system's CSPRNG.
 pub fn random_nonce() -> Result<[u8; NONCE_LEN]> {
   let mut nonce = [0u8; NONCE_LEN];
   SystemRandom::new()

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// One server generation's limit on a stored secret (what the OTS source of each release enforces).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerLimit {
+  /// The server generations this row is about.
   pub generations: &'static str,
   /// Characters (bytes on v0.26+); envelopes are ASCII, so both count the same.
   pub max_secret: usize,

@@ -10,9 +10,11 @@ pub struct ParsedLink<'a> {
   pub key: Option<&'a str>,
   /// The text after `#`, when there is any.
   pub fragment: Option<&'a str>,
+  /// How the input may be shown in a message (the fragment left out).
   pub display: &'a str,
 }
 
+/// Splits a share link (or a bare key) into its key and its fragment.
 pub fn parse_link(input: &str) -> ParsedLink<'_> {
   let (before, fragment) = match input.split_once('#') {
     Some((b, f)) => (b, Some(f).filter(|f| !f.is_empty())),

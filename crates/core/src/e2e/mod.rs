@@ -27,7 +27,9 @@ pub use link::{parse_link, ParsedLink};
 
 /// What [`seal`] gives back: the envelope to send as the secret, and the key for the link's fragment.
 pub struct Sealed {
+  /// The envelope (`ots-e2e/1` text): what the server is given.
   pub envelope: String,
+  /// The key that opens it: it goes into the link's fragment, never to the server.
   pub key: RootKey,
 }
 

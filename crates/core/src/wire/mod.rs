@@ -3,9 +3,12 @@
 //! plain unit test. The transcripts under `__test__/fixtures/ots-observed/` show what each
 //! generation really sends.
 
-pub mod lenient;
-pub mod v1;
-pub mod v2;
+pub(crate) mod lenient;
+pub(crate) mod v1;
+pub(crate) mod v2;
+
+#[cfg(test)]
+mod parser_props_tests;
 
 use bytes::Bytes;
 use serde::Deserialize;
@@ -18,7 +21,7 @@ use crate::secret_buf::SecretBuf;
 
 /// The calls a client makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
+pub(crate) enum Op {
   Status,
   Share,
   Generate,
@@ -58,7 +61,7 @@ impl Op {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
+pub(crate) enum Method {
   Get,
   Post,
 }
@@ -66,7 +69,7 @@ pub enum Method {
 /// A request body that is wiped from memory when the last reference to it goes away: it may hold
 /// a secret or a passphrase.
 #[derive(Debug, Clone)]
-pub struct Body {
+pub(crate) struct Body {
   pub content_type: &'static str,
   pub bytes: Bytes,
 }
@@ -88,7 +91,7 @@ impl Body {
 
 /// When a request may be sent again after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retry {
+pub(crate) enum Retry {
   /// It creates and consumes nothing: retried on connection failures, 429 and 503.
   Safe,
   /// It may create or consume a secret: retried only when the connection was never made.
@@ -99,11 +102,11 @@ pub enum Retry {
 
 /// Turns the answer to a request into the call's result `T`, or into the error it stands for (`Op`
 /// names the call in messages).
-pub type Parser<T> = fn(Op, &Context<'_>, &RawResponse) -> Result<T>;
+pub(crate) type Parser<T> = fn(Op, &Context<'_>, &RawResponse) -> Result<T>;
 
 /// A request and the parser of its answer: each request says what its answer becomes, so a call
 /// never chooses a parser by API version.
-pub struct Request<T> {
+pub(crate) struct Request<T> {
   pub spec: RequestSpec,
   pub parse: Parser<T>,
 }
@@ -118,7 +121,7 @@ impl<T> Request<T> {
 
 /// One HTTP request, relative to the server's base URL.
 #[derive(Debug, Clone)]
-pub struct RequestSpec {
+pub(crate) struct RequestSpec {
   pub op: Op,
   pub method: Method,
   /// The route with `:key` in place of the key (`/api/v1/secret/:key`): what messages show, since
@@ -165,7 +168,7 @@ impl RequestSpec {
 }
 
 /// What came back, as the transport read it.
-pub struct RawResponse {
+pub(crate) struct RawResponse {
   pub status: u16,
   pub content_type: Option<String>,
   pub intended_status: Option<u16>,
@@ -287,32 +290,46 @@ impl RawResponse {
 /// Parameters of `share`.
 #[derive(Default)]
 pub struct ShareParams {
+  /// The secret to share (wiped when dropped).
   pub secret: Zeroizing<String>,
+  /// What `share` and `generate` have in common.
   pub options: CreateOptions,
 }
 
 /// Options shared by `share` and `generate`.
 #[derive(Default)]
 pub struct CreateOptions {
+  /// The passphrase the reader must give (wiped when dropped).
   pub passphrase: Option<Zeroizing<String>>,
+  /// Seconds the secret lives.
   pub ttl: Option<u64>,
+  /// An email address the server notifies (where it sends mail).
   pub recipient: Option<String>,
+  /// The custom domain the link is on.
   pub share_domain: Option<String>,
   /// `generate` only, servers that support it (v0.24+).
   pub length: Option<u32>,
+  /// What a generated secret is made of (servers that support it, v0.24+).
   pub character_sets: Option<CharacterSets>,
 }
 
 #[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+/// The `character_sets` of `generate`: which kinds of character the server may use.
 pub struct CharacterSets {
+  /// A-Z.
   pub uppercase: Option<bool>,
+  /// a-z.
   pub lowercase: Option<bool>,
+  /// 0-9.
   pub numbers: Option<bool>,
+  /// Punctuation.
   pub symbols: Option<bool>,
+  /// Leave out look-alikes (`0`/`O`, `1`/`l`, ...).
   pub exclude_ambiguous: Option<bool>,
 }
 
 impl CharacterSets {
+  /// The options that are set, by their wire names, in the order the server lists them.
   pub fn fields(&self) -> impl Iterator<Item = (&'static str, bool)> {
     [
       ("uppercase", self.uppercase),
@@ -327,7 +344,7 @@ impl CharacterSets {
 }
 
 /// Everything a response parser needs besides the response.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
   /// The base URL the user gave, without a trailing slash, for `share_link`.
   pub base_url: &'a str,
   /// The account's username, to fill `custid` where v2 reports an owner id instead (v0.24+).
@@ -339,7 +356,7 @@ pub struct Context<'a> {
 /// `share_link` = `<url>/secret/<secret_key>` (2.1.1's `{share_link, ...response}`), replacing
 /// one the server sent. When the secret was created on a custom domain (`share_domain`), the link
 /// is on that domain, as the server's own links are. Without a secret key, no link.
-pub fn add_share_link(ctx: &Context<'_>, receipt: &mut Receipt) {
+pub(crate) fn add_share_link(ctx: &Context<'_>, receipt: &mut Receipt) {
   let Some(key) = receipt.secret_key.as_deref().filter(|k| !k.is_empty()) else {
     return;
   };
@@ -363,7 +380,7 @@ fn is_hostname(d: &str) -> bool {
 
 /// Percent-encodes form fields into a buffer of exactly the right size (it is never reallocated,
 /// so no unwiped copy is left behind), wiped on drop.
-pub fn form_encode<'a>(fields: &[(&'a str, &'a str)]) -> SecretBuf {
+pub(crate) fn form_encode<'a>(fields: &[(&'a str, &'a str)]) -> SecretBuf {
   let escaped = |s: &'a str| form_urlencoded::byte_serialize(s.as_bytes());
   let len: usize = fields
     .iter()
@@ -387,7 +404,7 @@ pub fn form_encode<'a>(fields: &[(&'a str, &'a str)]) -> SecretBuf {
 /// v1 reads as 2.1.1 showed it): v0.26 answers v1 with "Secret value exceeds the maximum size of
 /// 10000 bytes" and v2 with "Secret content must be no more than 10000 bytes long" (transcript
 /// v0.26.6-more #12 and #23). `None` for any other message.
-pub fn size_limit_message(message: &str) -> Option<String> {
+pub(crate) fn size_limit_message(message: &str) -> Option<String> {
   let m = message.to_ascii_lowercase();
   if !(m.contains("bytes") && (m.contains("maximum size") || m.contains("no more than"))) {
     return None;
@@ -406,7 +423,7 @@ pub fn size_limit_message(message: &str) -> Option<String> {
 /// Rate-limit texts of every generation: "Apologies dear citizen! ..." (<= v0.10),
 /// "Cripes! You have been rate limited." (v0.11-v0.23), "Rate limit exceeded. Please try again later."
 /// (v0.24.3+), and the v2 passphrase lockout "Too many incorrect passphrase attempts...".
-pub fn is_rate_limit_message(message: &str) -> bool {
+pub(crate) fn is_rate_limit_message(message: &str) -> bool {
   let m = message.to_ascii_lowercase();
   m.contains("rate limited") || m.contains("rate limit exceeded") || m.contains("too many")
 }

@@ -12,9 +12,9 @@ mod requests;
 #[cfg(test)]
 mod tests;
 
-pub use errors::error;
-pub use parse::recent_as_v1;
-pub use receipt::map_state;
-pub use requests::{
+#[cfg(test)]
+pub(crate) use errors::error;
+pub(crate) use parse::recent_as_v1;
+pub(crate) use requests::{
   burn, conceal, generate, receipt, recent, reveal, secret_status, status, version,
 };

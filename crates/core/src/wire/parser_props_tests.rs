@@ -3,8 +3,8 @@
 //! headers go into the parser of every request of both API versions, under every call's name, and
 //! into the two `error` mappers.
 
-use ots_core::wire::{v1, v2, Context, CreateOptions, Op, RawResponse, Request, ShareParams};
-use ots_core::SecretBuf;
+use super::{v1, v2, Context, CreateOptions, Op, RawResponse, Request, ShareParams};
+use crate::SecretBuf;
 use proptest::prelude::*;
 
 /// Every request's parser on `resp`, its result dropped.
