@@ -1,98 +1,66 @@
-//! Shared server state, the request context handed to the route handlers, and small helpers
-//! (replies, auth, rate limiting) used by both API versions.
+//! Shared server state, the request context handed to the route handlers, and what both API
+//! versions ask of it (who the caller is, rate limiting, request fields).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 
-use bytes::Bytes;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::auth::{AuthHeader, Caller};
 use crate::clock::Clock;
 use crate::faults::Faults;
 use crate::keys;
-use crate::store::Store;
-use crate::Generation;
+use crate::limits::note_failure;
+use crate::profile::{Generation, PassphraseGuard, Profile};
+use crate::store::{ct_eq, SecretRec, Store};
 
-pub const JSON_UTF8: &str = "application/json; charset=utf-8";
-pub const JSON: &str = "application/json";
-pub const TEXT: &str = "text/plain";
-
-/// What a handler answers. Turned into a hyper response (and maybe mangled by a fault) in `http.rs`.
-#[derive(Debug, Clone)]
-pub struct Reply {
-  pub status: u16,
-  pub ctype: &'static str,
-  pub headers: Vec<(&'static str, String)>,
-  pub body: Bytes,
-}
-
-impl Reply {
-  pub fn json(status: u16, ctype: &'static str, v: &Value) -> Reply {
-    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
-    Reply {
-      status,
-      ctype,
-      headers: Vec::new(),
-      body: Bytes::from(body),
-    }
-  }
-  pub fn raw(status: u16, ctype: &'static str, body: &'static [u8]) -> Reply {
-    Reply {
-      status,
-      ctype,
-      headers: Vec::new(),
-      body: Bytes::from_static(body),
-    }
-  }
-  pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
-    self.headers.push((name, value.into()));
-    self
-  }
-}
-
-pub struct Account {
-  pub email: String,
-  pub token: Zeroizing<String>,
-  pub owner_id: String,
-  pub extid: String,
+pub(crate) struct Account {
+  pub(crate) email: String,
+  pub(crate) token: Zeroizing<String>,
+  pub(crate) owner_id: String,
+  pub(crate) extid: String,
   /// v0.17-v0.23 CSRF token echoed as `shrimp` in action and error bodies (one per session).
-  pub shrimp: String,
-  pub created: f64,
+  pub(crate) shrimp: String,
+  pub(crate) created: f64,
 }
 
 /// Rate limiting mode (`Server::set_rate_limit`).
-pub const RATE_DEFAULT: u8 = 0;
-pub const RATE_OFF: u8 = 1;
-pub const RATE_LIMIT: u8 = 2;
+pub(crate) const RATE_DEFAULT: u8 = 0;
+pub(crate) const RATE_OFF: u8 = 1;
+pub(crate) const RATE_LIMIT: u8 = 2;
 
-pub struct Shared {
-  pub generation: Generation,
-  pub clock: Clock,
-  pub store: Mutex<Store>,
-  pub accounts: RwLock<HashMap<String, Account>>,
-  pub username: String,
-  pub api_key: String,
-  pub counts: Mutex<HashMap<String, u64>>,
-  pub faults: Faults,
-  pub rate_mode: AtomicU8,
-  pub rate_limit: AtomicU32,
+pub(crate) struct Shared {
+  pub(crate) generation: Generation,
+  pub(crate) profile: &'static Profile,
+  pub(crate) clock: Clock,
+  pub(crate) store: Mutex<Store>,
+  pub(crate) accounts: RwLock<HashMap<String, Account>>,
+  pub(crate) username: String,
+  pub(crate) api_key: String,
+  pub(crate) counts: Mutex<HashMap<String, u64>>,
+  pub(crate) faults: Faults,
+  pub(crate) rate_mode: AtomicU8,
+  pub(crate) rate_limit: AtomicU32,
   limiter: Mutex<HashMap<String, (f64, u32)>>,
 }
 
 /// Locks a mutex, recovering from poisoning (a panic elsewhere must not take the server down).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
   m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Shared {
-  pub fn new(generation: Generation, username: String, api_key: String) -> Shared {
+  pub(crate) fn new(generation: Generation, username: String, api_key: String) -> Shared {
+    let profile = generation.profile();
     let sh = Shared {
       generation,
+      profile,
       clock: Clock::new(),
       store: Mutex::new(Store {
-        renew_on_change: generation.profile().receipt_renewed,
+        renew_on_change: profile.receipt_renewed,
+        marks_expired: profile.marks_expired,
         ..Store::default()
       }),
       accounts: RwLock::new(HashMap::new()),
@@ -108,7 +76,7 @@ impl Shared {
     sh
   }
 
-  pub fn add_account(&self, email: &str, token: Option<&str>) -> String {
+  pub(crate) fn add_account(&self, email: &str, token: Option<&str>) -> String {
     let token = match token {
       Some(t) if !t.is_empty() => t.to_string(),
       _ => keys::token(40),
@@ -126,7 +94,7 @@ impl Shared {
     token
   }
 
-  pub fn count(&self, pattern: &str) {
+  pub(crate) fn count(&self, pattern: &str) {
     let mut c = lock(&self.counts);
     match c.get_mut(pattern) {
       Some(n) => *n += 1,
@@ -137,7 +105,7 @@ impl Shared {
   }
 
   /// Counts one `event` for `client` in a fixed window; `Some(retry_after)` once the count exceeds `limit`.
-  pub fn limit_hit(
+  pub(crate) fn limit_hit(
     &self,
     client: &str,
     event: &str,
@@ -159,11 +127,11 @@ impl Shared {
     }
   }
 
-  pub fn clear_limiter(&self) {
+  pub(crate) fn clear_limiter(&self) {
     lock(&self.limiter).clear();
   }
 
-  pub fn rate_mode(&self) -> u8 {
+  pub(crate) fn rate_mode(&self) -> u8 {
     self.rate_mode.load(Ordering::Relaxed)
   }
 }
@@ -171,76 +139,45 @@ impl Shared {
 /// Flat request parameters (query string, form body, or on v0.26 v1 a flattened JSON object).
 /// Values are wiped when the request is done.
 #[derive(Default)]
-pub struct Params(pub Vec<(String, Zeroizing<String>)>);
+pub(crate) struct Params(pub Vec<(String, Zeroizing<String>)>);
 
 impl Params {
-  pub fn get(&self, name: &str) -> Option<&str> {
+  pub(crate) fn get(&self, name: &str) -> Option<&str> {
     self
       .0
       .iter()
       .find(|(k, _)| k == name)
       .map(|(_, v)| v.as_str())
   }
-  pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+  pub(crate) fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     self
       .0
       .iter()
       .filter(move |(k, _)| k == name)
       .map(|(_, v)| v.as_str())
   }
-  pub fn push(&mut self, k: String, v: String) {
+  pub(crate) fn push(&mut self, k: String, v: String) {
     self.0.push((k, Zeroizing::new(v)));
   }
 }
 
-/// The Authorization header as received.
-pub enum AuthHeader {
-  None,
-  Basic(String, Zeroizing<String>),
-  /// Present but unusable: reason code for the v0.26 v2 401 body.
-  Bad(&'static str),
-}
-
-/// Who the caller is after checking credentials.
-pub enum Caller {
-  Anonymous,
-  Account {
-    email: String,
-    owner_id: String,
-    shrimp: String,
-  },
-  /// Credentials were sent and are wrong (never downgraded to anonymous in v1).
-  Invalid(&'static str),
-}
-
-impl Caller {
-  pub fn email(&self) -> Option<&str> {
-    match self {
-      Caller::Account { email, .. } => Some(email),
-      _ => None,
-    }
-  }
-  pub fn is_auth(&self) -> bool {
-    matches!(self, Caller::Account { .. })
-  }
-}
-
-pub struct Ctx<'a> {
-  pub sh: &'a Shared,
-  pub gen: Generation,
-  pub now: f64,
+pub(crate) struct Ctx<'a> {
+  pub(crate) sh: &'a Shared,
+  /// What the server's generation does.
+  pub(crate) profile: &'static Profile,
+  pub(crate) now: f64,
   /// The id from the path (`:key` / `:id`), percent-decoded.
-  pub key: String,
-  pub params: Params,
-  pub json: Option<Value>,
-  pub auth: AuthHeader,
+  pub(crate) key: String,
+  pub(crate) params: Params,
+  pub(crate) json: Option<Value>,
+  pub(crate) auth: AuthHeader,
   /// `http://host[:port]` as the client addressed us (links are built from it, like the real server).
-  pub base: String,
-  pub client_ip: String,
+  pub(crate) base: String,
+  pub(crate) client_ip: String,
 }
 
 impl Ctx<'_> {
-  pub fn caller(&self) -> Caller {
+  pub(crate) fn caller(&self) -> Caller {
     match &self.auth {
       AuthHeader::None => Caller::Anonymous,
       AuthHeader::Bad(r) => Caller::Invalid(r),
@@ -251,14 +188,14 @@ impl Ctx<'_> {
         let accounts = self.sh.accounts.read().unwrap_or_else(|e| e.into_inner());
         let found = accounts.get(user.as_str()).or_else(|| {
           // v0.24+: the customer extid works as the username too.
-          if self.gen.profile().extid_login {
+          if self.profile.extid_login {
             accounts.values().find(|a| a.extid == *user)
           } else {
             None
           }
         });
         match found {
-          Some(a) if crate::store::ct_eq(a.token.as_bytes(), token.as_bytes()) => Caller::Account {
+          Some(a) if ct_eq(a.token.as_bytes(), token.as_bytes()) => Caller::Account {
             email: a.email.clone(),
             owner_id: a.owner_id.clone(),
             shrimp: a.shrimp.clone(),
@@ -270,23 +207,23 @@ impl Ctx<'_> {
   }
 
   /// The client key of the <= v0.23 limiter (IP + custid).
-  pub fn limiter_client(&self, caller: &Caller) -> String {
+  pub(crate) fn limiter_client(&self, caller: &Caller) -> String {
     format!("{}:{}", self.client_ip, caller.email().unwrap_or("anon"))
   }
 
   /// Window of the rate limiter.
-  pub fn window(&self) -> f64 {
-    self.gen.profile().rate_window
+  pub(crate) fn window(&self) -> f64 {
+    self.profile.rate_window
   }
 
   /// General (opt-in) rate limiting: `Some(retry_after)` when `set_rate_limit(Some(n))` is on and the
   /// caller exceeded `n` requests of this event in the window.
-  pub fn general_limit(&self, caller: &Caller, event: &str) -> Option<u64> {
+  pub(crate) fn general_limit(&self, caller: &Caller, event: &str) -> Option<u64> {
     if self.sh.rate_mode() != RATE_LIMIT {
       return None;
     }
     let n = self.sh.rate_limit.load(Ordering::Relaxed);
-    let client = if self.gen.profile().limiter_per_ip {
+    let client = if self.profile.limiter_per_ip {
       self.client_ip.clone()
     } else {
       self.limiter_client(caller)
@@ -298,7 +235,7 @@ impl Ctx<'_> {
 
   /// The <= v0.23 `failed_passphrase` limiter (5 per window per IP+custid): counts one failure and
   /// says whether the caller is now over the limit. Off when rate limiting is switched off.
-  pub fn failed_passphrase(&self, caller: &Caller) -> bool {
+  pub(crate) fn failed_passphrase(&self, caller: &Caller) -> bool {
     if self.sh.rate_mode() == RATE_OFF {
       return false;
     }
@@ -318,15 +255,28 @@ impl Ctx<'_> {
       .is_some()
   }
 
-  pub fn shrimp(&self, caller: &Caller) -> String {
-    match caller {
-      Caller::Account { shrimp, .. } => shrimp.clone(),
-      _ => keys::token(50),
+  /// Counts a wrong passphrase for `secret` by the generation's rule (`Profile::passphrase_guard`);
+  /// true when the caller is now over the limit and gets the rate-limited answer instead.
+  /// `v2_reveal`: a v2 reveal, which the per-secret rule counts in its own tier too.
+  pub(crate) fn wrong_passphrase(
+    &self,
+    caller: &Caller,
+    secret: &mut SecretRec,
+    v2_reveal: bool,
+  ) -> bool {
+    match self.profile.passphrase_guard {
+      PassphraseGuard::PerSecret => {
+        if self.sh.rate_mode() != RATE_OFF {
+          note_failure(secret, self.now, v2_reveal);
+        }
+        false
+      }
+      PassphraseGuard::PerCaller => self.failed_passphrase(caller),
     }
   }
 
   /// A v2 field: nested under `secret` (JSON `{"secret":{..}}` or form `secret[name]=`), as v0.19+ takes it.
-  pub fn nested(&self, name: &str) -> Option<String> {
+  pub(crate) fn nested(&self, name: &str) -> Option<String> {
     if let Some(Value::Object(top)) = &self.json {
       if let Some(Value::Object(inner)) = top.get("secret") {
         if let Some(v) = inner.get(name) {
@@ -339,7 +289,7 @@ impl Ctx<'_> {
   }
 
   /// A top-level v2 field (`passphrase`, `continue`), JSON body first, then form/query.
-  pub fn top(&self, name: &str) -> Option<String> {
+  pub(crate) fn top(&self, name: &str) -> Option<String> {
     if let Some(Value::Object(top)) = &self.json {
       if let Some(v) = top.get(name) {
         return scalar(v);
@@ -350,7 +300,7 @@ impl Ctx<'_> {
 }
 
 /// A JSON scalar as the string Rack would have seen.
-pub fn scalar(v: &Value) -> Option<String> {
+pub(crate) fn scalar(v: &Value) -> Option<String> {
   match v {
     Value::String(s) => Some(s.clone()),
     Value::Number(n) => Some(n.to_string()),
@@ -358,26 +308,4 @@ pub fn scalar(v: &Value) -> Option<String> {
     Value::Null => None,
     Value::Array(_) | Value::Object(_) => None,
   }
-}
-
-/// Unix seconds as an integer JSON value.
-pub fn int(t: f64) -> Value {
-  Value::from(t.floor() as i64)
-}
-
-/// Unix seconds as a float JSON value (v0.26 v2 `created`/`updated`).
-pub fn float(t: f64) -> Value {
-  serde_json::Number::from_f64((t * 1e6).round() / 1e6)
-    .map(Value::Number)
-    .unwrap_or(Value::Null)
-}
-
-/// Integer rendered as a string (Familia v1 stored everything as strings: v0.22 v2 retrievals).
-pub fn sint(t: f64) -> Value {
-  Value::String((t.floor() as i64).to_string())
-}
-
-/// `Some(t)` as an int, `None` as null.
-pub fn opt_int(t: Option<f64>) -> Value {
-  t.map(int).unwrap_or(Value::Null)
 }

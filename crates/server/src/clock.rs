@@ -6,17 +6,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Default)]
-pub struct Clock {
+pub(crate) struct Clock {
   offset_ms: AtomicU64,
 }
 
 impl Clock {
-  pub fn new() -> Clock {
+  pub(crate) fn new() -> Clock {
     Clock::default()
   }
 
   /// Seconds since the Unix epoch (with fraction), shifted by the offset.
-  pub fn now(&self) -> f64 {
+  pub(crate) fn now(&self) -> f64 {
     let real = SystemTime::now()
       .duration_since(UNIX_EPOCH)
       .map(|d| d.as_secs_f64())
@@ -24,7 +24,7 @@ impl Clock {
     real + self.offset_ms.load(Ordering::Relaxed) as f64 / 1000.0
   }
 
-  pub fn advance(&self, seconds: u64) {
+  pub(crate) fn advance(&self, seconds: u64) {
     self
       .offset_ms
       .fetch_add(seconds.saturating_mul(1000), Ordering::Relaxed);

@@ -2,13 +2,14 @@
 
 use zeroize::Zeroizing;
 
-use crate::app::{Caller, Ctx};
+use crate::app::Ctx;
+use crate::auth::Caller;
 use crate::keys;
 use crate::store::{NewPair, ReceiptRec, SecretRec};
 
 /// Builds a secret and its receipt (shared with API v2).
 #[allow(clippy::too_many_arguments)]
-pub fn new_pair(
+pub(crate) fn new_pair(
   ctx: &Ctx,
   caller: &Caller,
   value: Zeroizing<String>,
@@ -25,8 +26,8 @@ pub fn new_pair(
     _ => (None, None),
   };
   NewPair {
-    secret_key: keys::new_key(ctx.gen),
-    receipt_key: keys::new_key(ctx.gen),
+    secret_key: keys::new_key(ctx.profile.key),
+    receipt_key: keys::new_key(ctx.profile.key),
     value,
     passphrase: passphrase.map(|p| Zeroizing::new(p.to_string())),
     now: ctx.now,

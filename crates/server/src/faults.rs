@@ -4,7 +4,94 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::{Fault, FaultKind};
+use serde::Deserialize;
+
+/// A fault to inject, deserialised from JS (`{ kind: "closeMidBody", route: "POST /api/v1/share", times: 1 }`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+  /// Route pattern as reported by request counters, e.g. `"POST /api/v1/secret/:key"`; `None` = every route.
+  #[serde(default)]
+  pub route: Option<String>,
+  /// How many requests it applies to; `None` = until cleared.
+  #[serde(default)]
+  pub times: Option<u32>,
+  /// What it does.
+  #[serde(flatten)]
+  pub kind: FaultKind,
+}
+
+/// What a fault does to the requests it matches. Faults that stand in for the application
+/// (`closeBeforeResponse`, `status`, `rateLimited`) answer before the request's body is read and
+/// change nothing on the server; the others spoil the real answer after the handler ran (so a
+/// faulted reveal still consumes the secret, as a connection lost on the way back would).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+  tag = "kind",
+  rename_all = "camelCase",
+  rename_all_fields = "camelCase"
+)]
+#[non_exhaustive]
+pub enum FaultKind {
+  /// Waits `ms` milliseconds before handling the request (and so before the response headers).
+  DelayHeaders {
+    /// Milliseconds.
+    ms: u64,
+  },
+  /// Sends the headers and half the body, waits `ms` milliseconds, then sends the rest.
+  DelayBody {
+    /// Milliseconds.
+    ms: u64,
+  },
+  /// Closes the connection without answering.
+  CloseBeforeResponse,
+  /// Sends the headers and half the body, then closes the connection.
+  CloseMidBody,
+  /// Answers `status` as a proxy would: an nginx-style HTML page, or `{"error":"<reason>"}`.
+  Status {
+    /// The HTTP status (outside 100..=999: 500).
+    status: u16,
+    /// An HTML page instead of JSON.
+    #[serde(default)]
+    html: bool,
+  },
+  /// The real answer cut in half.
+  TruncatedJson,
+  /// A body that is not JSON, with the real status and headers.
+  InvalidJson,
+  /// A body that is not UTF-8.
+  InvalidUtf8,
+  /// 429 with `Retry-After` (60 s unless given), worded as the generation words it.
+  RateLimited {
+    /// Seconds for `Retry-After`.
+    #[serde(default)]
+    retry_after: Option<u64>,
+  },
+  /// The real body labelled `text/html`.
+  WrongContentType,
+  /// A JSON body of `bytes` bytes (at least 14), streamed.
+  HugeBody {
+    /// The body's size.
+    bytes: usize,
+  },
+}
+
+impl FaultKind {
+  /// Every `kind` a fault can have, as JS names it (checked against the enum by a test).
+  pub const NAMES: [&'static str; 11] = [
+    "delayHeaders",
+    "delayBody",
+    "closeBeforeResponse",
+    "closeMidBody",
+    "status",
+    "truncatedJson",
+    "invalidJson",
+    "invalidUtf8",
+    "rateLimited",
+    "wrongContentType",
+    "hugeBody",
+  ];
+}
 
 struct Slot {
   route: Option<String>,
@@ -14,7 +101,7 @@ struct Slot {
 
 /// The faults set on a server. `active` lets requests skip the lock when there are none.
 #[derive(Default)]
-pub struct Faults {
+pub(crate) struct Faults {
   slots: Mutex<Vec<Slot>>,
   active: AtomicBool,
 }
@@ -25,7 +112,7 @@ impl Faults {
     self.slots.lock().unwrap_or_else(|e| e.into_inner())
   }
 
-  pub fn set(&self, fault: Fault) {
+  pub(crate) fn set(&self, fault: Fault) {
     if fault.times == Some(0) {
       return;
     }
@@ -38,14 +125,14 @@ impl Faults {
     self.active.store(true, Ordering::Release);
   }
 
-  pub fn clear(&self) {
+  pub(crate) fn clear(&self) {
     let mut f = self.slots();
     f.clear();
     self.active.store(false, Ordering::Release);
   }
 
   /// The fault to apply to a request on `pattern`, consuming one use of it.
-  pub fn take(&self, pattern: &str) -> Option<FaultKind> {
+  pub(crate) fn take(&self, pattern: &str) -> Option<FaultKind> {
     if !self.active.load(Ordering::Acquire) {
       return None;
     }
@@ -93,6 +180,16 @@ mod tests {
     assert!(sh.take("GET /y").is_some());
     sh.clear();
     assert!(sh.take("GET /y").is_none());
+  }
+
+  #[test]
+  fn every_fault_name_is_a_kind() {
+    for name in FaultKind::NAMES {
+      let v = serde_json::json!({"kind": name, "ms": 1, "status": 500, "bytes": 10});
+      assert!(serde_json::from_value::<Fault>(v).is_ok(), "{name}");
+    }
+    let v = serde_json::json!({"kind": "nope"});
+    assert!(serde_json::from_value::<Fault>(v).is_err());
   }
 
   #[test]

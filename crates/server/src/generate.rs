@@ -5,10 +5,11 @@ use zeroize::Zeroizing;
 
 use crate::keys::{self, CharacterSets};
 use crate::limits::ruby_to_i;
-use crate::profile::{Profile, SizeRule};
+use crate::limits::SizeRule;
+use crate::profile::Profile;
 
 /// Why a secret's value was refused.
-pub enum Refusal {
+pub(crate) enum Refusal {
   /// Nothing to share.
   Empty,
   /// `generate`'s `length` over the generation's maximum: a form error with this message.
@@ -21,7 +22,7 @@ pub enum Refusal {
 }
 
 /// What a create request asks for.
-pub enum Asked<'a> {
+pub(crate) enum Asked<'a> {
   /// `share` / `conceal`: this text.
   Text(Option<String>),
   /// `generate`: `length` as sent and honoured or not, and the character sets.
@@ -33,7 +34,7 @@ pub enum Asked<'a> {
 }
 
 /// The value to store, and whether it was cut to the generation's size limit.
-pub fn secret_value(
+pub(crate) fn secret_value(
   profile: &Profile,
   asked: Asked,
   authenticated: bool,
@@ -54,7 +55,7 @@ pub fn secret_value(
 
 /// Makes the password: `length` as sent (v1 form or v2 `secret[length]`), when the generation
 /// honours it, else 12; `sets` as sent on v2.
-pub fn value(
+pub(crate) fn value(
   profile: &Profile,
   length: Option<&str>,
   honour_length: bool,
@@ -96,7 +97,7 @@ pub fn value(
 
 /// v2 `character_sets`: a set is off only when sent as JSON `false` or `null` (Ruby truthiness:
 /// the string "false" of a form field leaves it on, as v0.22.11 and v0.26.6 `-more` #3 show).
-pub fn character_sets(sent: Option<&Value>) -> CharacterSets {
+pub(crate) fn character_sets(sent: Option<&Value>) -> CharacterSets {
   let mut sets = CharacterSets::default();
   let Some(Value::Object(m)) = sent else {
     return sets;

@@ -21,9 +21,13 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use zeroize::Zeroizing;
 
-use crate::app::{AuthHeader, Ctx, Params, Reply, Shared, JSON, JSON_UTF8, TEXT};
+use crate::app::{Ctx, Params, Shared};
+use crate::auth::AuthHeader;
+use crate::faults::FaultKind;
+use crate::profile::Profile;
+use crate::reply::{Reply, JSON, JSON_UTF8};
 use crate::router::{self, Route};
-use crate::{v1, v2, FaultKind, Generation};
+use crate::{v1, v2};
 
 /// Request bodies above this are refused without being read. 4 MiB is Rack's
 /// `QueryParser` bytesize limit; the real servers answer an over-limit form body with a 500
@@ -31,7 +35,7 @@ use crate::{v1, v2, FaultKind, Generation};
 /// while a 2 MB body still goes through (#27), so we answer the same way.
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
-pub enum RespBody {
+pub(crate) enum RespBody {
   Full(Option<Bytes>),
   Chan(mpsc::Receiver<Result<Bytes, io::Error>>),
 }
@@ -63,7 +67,7 @@ impl Body for RespBody {
   }
 }
 
-pub async fn serve(
+pub(crate) async fn serve(
   listener: TcpListener,
   sh: Arc<Shared>,
   token: CancellationToken,
@@ -185,16 +189,11 @@ async fn read_body(
 }
 
 /// The generation's answer to a request that failed inside the server (the real ones answer an
-/// over-limit body this way, and a `generate` whose `strand` raised).
-pub fn server_error(g: Generation, v2: bool) -> Reply {
-  match (g, v2) {
-    (Generation::V0_12, _) => Reply::raw(500, TEXT, b"Server error"),
-    (Generation::V0_26, true) => Reply::raw(
-      500,
-      JSON,
-      br#"{"error":"Internal Server Error","error_type":"ServerError"}"#,
-    ),
-    _ => Reply::raw(500, JSON, br#"{"error":"Internal Server Error"}"#),
+/// over-limit body this way): the v2 style's on a v2 route, else the era's.
+fn server_error(profile: &Profile, v2: bool) -> Reply {
+  match profile.v2 {
+    Some(style) if v2 => style.server_error(),
+    _ => profile.replies.server_error.reply(),
   }
 }
 
@@ -221,8 +220,8 @@ async fn handle(
   let (parts, body) = req.into_parts();
   let (pattern, id) = router::pattern(parts.method.as_str(), parts.uri.path());
   sh.count(&pattern);
-  let g = sh.generation;
-  let route = router::route(g, &pattern);
+  let profile = sh.profile;
+  let route = router::route(profile, &pattern);
   let v2 = pattern
     .split(' ')
     .nth(1)
@@ -234,7 +233,7 @@ async fn handle(
     }
     Some(FaultKind::Status { status, html }) => return Ok(respond(status_fault(*status, *html))),
     Some(FaultKind::RateLimited { retry_after }) => {
-      return Ok(respond(rate_fault(g, v2, retry_after.unwrap_or(60))))
+      return Ok(respond(rate_fault(profile, v2, retry_after.unwrap_or(60))))
     }
     Some(FaultKind::DelayHeaders { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
     _ => {}
@@ -242,12 +241,13 @@ async fn handle(
 
   let reply = match read_body(&parts, body).await {
     Err(BodyError::Io) => return Err(io::Error::other("request body")),
-    Err(BodyError::TooLarge) => server_error(g, v2),
+    Err(BodyError::TooLarge) => server_error(profile, v2),
     Ok(bytes) => {
-      if let Route::NotFound { v2: true } = route {
-        v2::not_found(g)
-      } else if let Route::NotFound { .. } = route {
-        v1::router_not_found(g)
+      if let Route::NotFound { v2 } = route {
+        match profile.v2 {
+          Some(style) if v2 => style.not_found(),
+          _ => profile.replies.not_found.reply(),
+        }
       } else {
         let ctx = build_ctx(&sh, &parts, &bytes, id, peer, route);
         if is_v1(route) {
@@ -269,7 +269,6 @@ fn build_ctx<'a>(
   peer: SocketAddr,
   route: Route,
 ) -> Ctx<'a> {
-  let g = sh.generation;
   let mut params = Params::default();
   if let Some(q) = parts.uri.query() {
     for (k, v) in form_urlencoded::parse(q.as_bytes()) {
@@ -284,8 +283,7 @@ fn build_ctx<'a>(
     if ctype.starts_with("application/json") {
       let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
       if is_v1(route) {
-        // v1 takes JSON bodies from v0.24 (Rack::JSONBodyParser); older servers ignore them (transcript #15).
-        if g == Generation::V0_26 {
+        if sh.profile.v1_json_body {
           if let Some(serde_json::Value::Object(m)) = &parsed {
             for (k, v) in m {
               match v {
@@ -323,7 +321,7 @@ fn build_ctx<'a>(
   );
   Ctx {
     sh,
-    gen: g,
+    profile: sh.profile,
     now: sh.clock.now(),
     key: id.unwrap_or_default(),
     params,
@@ -384,14 +382,16 @@ fn status_fault(status: u16, html: bool) -> Reply {
   }
 }
 
-fn rate_fault(g: Generation, v2: bool, retry_after: u64) -> Reply {
-  let body = if v2 && g == Generation::V0_26 {
-    format!(
-      "{{\"error\":\"Rate limit exceeded. Please try again later.\",\"error_type\":\"LimitExceeded\",\"retry_after\":{retry_after}}}"
-    )
-  } else {
-    "{\"message\":\"Rate limit exceeded. Please try again later.\"}".to_string()
-  };
+/// An injected `rateLimited`: the v2 style's body on a v2 route where it has its own, else the
+/// message every generation's v1 limiter uses.
+fn rate_fault(profile: &Profile, v2: bool, retry_after: u64) -> Reply {
+  let body = profile
+    .v2
+    .filter(|_| v2)
+    .and_then(|style| style.rate_fault(retry_after))
+    .unwrap_or_else(|| {
+      "{\"message\":\"Rate limit exceeded. Please try again later.\"}".to_string()
+    });
   Reply {
     status: 429,
     ctype: JSON_UTF8,

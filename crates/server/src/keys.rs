@@ -1,9 +1,26 @@
-//! Identifiers and generated values, per generation (`Profile::key`, `Profile::generate`).
+//! Identifiers and generated values, in the shapes a profile picks (`Profile::key`,
+//! `Profile::generate`).
 
 use rand::Rng;
 
-use crate::profile::{Alphabet, KeyShape};
-use crate::Generation;
+/// How keys look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyShape {
+  /// A SHA-1 in base 36: up to 31 characters, 30 when the leading digit is zero (v0.12).
+  Sha1Base36,
+  /// Exactly this many base-36 characters, never starting with `0`.
+  Exact(usize),
+}
+
+/// The alphabet of generated passwords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Alphabet {
+  /// v0.12 `strand`: letters and digits without `i l o 1 0`, and `* $ ! ? ( )`.
+  Strand012,
+  /// v0.19+ `strand(len, character_sets)`: upper, lower, digits, symbols (each set can be
+  /// switched off), ambiguous `i l o 1 I O 0` left out, at least one character of every set.
+  CharacterSets,
+}
 
 const BASE36: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -14,9 +31,9 @@ fn base36(len: usize) -> String {
     .collect()
 }
 
-/// A secret or receipt key, shaped as the generation's (see [`KeyShape`]).
-pub fn new_key(generation: Generation) -> String {
-  match generation.profile().key {
+/// A secret or receipt key of this shape.
+pub(crate) fn new_key(shape: KeyShape) -> String {
+  match shape {
     KeyShape::Sha1Base36 => {
       let k = base36(31);
       match k.strip_prefix('0') {
@@ -36,12 +53,12 @@ pub fn new_key(generation: Generation) -> String {
 }
 
 /// A short random token (the `shrimp` of v0.17-v0.23, request ids of v0.26).
-pub fn token(len: usize) -> String {
+pub(crate) fn token(len: usize) -> String {
   base36(len)
 }
 
 /// A UUIDv7-looking owner id (v0.26 `owner_id`).
-pub fn owner_id() -> String {
+pub(crate) fn owner_id() -> String {
   let h = |n: usize| -> String {
     let mut rng = rand::rng();
     (0..n)
@@ -53,11 +70,11 @@ pub fn owner_id() -> String {
 
 /// Which character sets a generated password draws from (`character_sets` of v2 `generate`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CharacterSets {
-  pub uppercase: bool,
-  pub lowercase: bool,
-  pub numbers: bool,
-  pub symbols: bool,
+pub(crate) struct CharacterSets {
+  pub(crate) uppercase: bool,
+  pub(crate) lowercase: bool,
+  pub(crate) numbers: bool,
+  pub(crate) symbols: bool,
 }
 
 impl Default for CharacterSets {
@@ -83,7 +100,7 @@ fn pick(rng: &mut impl Rng, set: &[u8]) -> char {
 }
 
 /// A generated password of `len` characters, as the generation's `strand` makes it.
-pub fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> String {
+pub(crate) fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> String {
   let mut rng = rand::rng();
   if alphabet == Alphabet::Strand012 {
     return (0..len).map(|_| pick(&mut rng, STRAND_012)).collect();
@@ -114,7 +131,7 @@ pub fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> S
 }
 
 /// `a***@e***.com`: recipients are shown obscured.
-pub fn obscure_email(email: &str) -> String {
+pub(crate) fn obscure_email(email: &str) -> String {
   let (local, domain) = match email.split_once('@') {
     Some(p) => p,
     None => return "***".to_string(),
@@ -132,7 +149,7 @@ pub fn obscure_email(email: &str) -> String {
 }
 
 /// A loose email syntax check (`Undeliverable email address: X` otherwise).
-pub fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
   match email.split_once('@') {
     Some((l, d)) => {
       !l.is_empty()
@@ -148,6 +165,7 @@ pub fn valid_email(email: &str) -> bool {
 #[cfg(test)]
 mod tests {
   use super::*;
+  use crate::profile::Generation;
 
   fn is_base36(s: &str) -> bool {
     s.bytes()
@@ -157,13 +175,13 @@ mod tests {
   #[test]
   fn key_formats_per_generation() {
     for _ in 0..200 {
-      let k = new_key(Generation::V0_12);
+      let k = new_key(Generation::V0_12.profile().key);
       assert!(k.len() == 30 || k.len() == 31, "{k}");
       assert!(is_base36(&k));
-      let k = new_key(Generation::V0_22);
+      let k = new_key(Generation::V0_22.profile().key);
       assert_eq!(k.len(), 31);
       assert!(is_base36(&k) && !k.starts_with('0'));
-      let k = new_key(Generation::V0_26);
+      let k = new_key(Generation::V0_26.profile().key);
       assert_eq!(k.len(), 62);
       assert!(is_base36(&k));
     }

@@ -1,20 +1,24 @@
 //! A faithful, in-memory OneTimeSecret server for tests, demos and benchmarks.
 //!
-//! Public surface (stable: the napi layer in `src/testing.rs` and the client's tests depend on it).
-//! The behaviour is what the real servers did in the transcripts under
-//! `__test__/fixtures/ots-observed/` (replayed by `tests/transcripts.rs`); per-generation
-//! differences are data in `profile.rs`.
+//! Public surface (stable: the napi layer in `src/testing.rs` and the client's tests depend on it):
+//! [`Server`], [`ServerOptions`], [`Generation`], [`Fault`] / [`FaultKind`], [`MAX_BODY`] and
+//! [`transcript`]. The behaviour is what the real servers did in the transcripts under
+//! `__test__/fixtures/ots-observed/` (replayed by `tests/transcripts.rs`); what differs between
+//! generations is data, one `Profile` per generation in `profile.rs`.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 mod app;
+mod auth;
 mod clock;
 mod create;
 mod faults;
@@ -23,47 +27,24 @@ mod http;
 mod keys;
 mod limits;
 mod profile;
+mod replies;
+mod reply;
 mod router;
 mod store;
 pub mod transcript;
 mod v1;
 mod v2;
 
+pub use faults::{Fault, FaultKind};
 pub use http::MAX_BODY;
-
-/// Which release line of OneTimeSecret the server imitates ([`Generation::profile`] says what
-/// each one does).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Generation {
-  /// v0.12.1 (2024-04): API v1 only, keys of up to 31 base36 characters, old messages.
-  V0_12,
-  /// v0.22.11 (2025-11): v1 + v2 (controller era), 31-character keys, `shrimp`, string-typed v2 fields.
-  V0_22,
-  /// v0.26.6 (2026-08): v1 + v2 (Otto era), 62-character keys, `X-OTS-Intended-Status`, ADR-013 errors.
-  #[default]
-  V0_26,
-}
-
-impl Generation {
-  pub const ALL: [Generation; 3] = [Generation::V0_12, Generation::V0_22, Generation::V0_26];
-
-  /// The name users pass (`generation: "v0.22"`, `ots serve --generation v0.22`).
-  pub fn name(self) -> &'static str {
-    match self {
-      Generation::V0_12 => "v0.12",
-      Generation::V0_22 => "v0.22",
-      Generation::V0_26 => "v0.26",
-    }
-  }
-
-  pub fn from_name(name: &str) -> Option<Generation> {
-    Generation::ALL.into_iter().find(|g| g.name() == name)
-  }
-}
+pub use profile::Generation;
 
 /// Options for [`Server::start`] (`startServer()`'s options object, checked in `src/testing.rs`).
+/// Not `#[non_exhaustive]`: callers write it as a literal ending in `..ServerOptions::default()`,
+/// which keeps working when a field is added.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
+  /// The release to imitate.
   pub generation: Generation,
   /// 0 picks a free port.
   pub port: u16,
@@ -82,70 +63,6 @@ impl Default for ServerOptions {
       api_key: String::new(),
     }
   }
-}
-
-/// A fault to inject, deserialised from JS (`{ kind: "closeMidBody", route: "POST /api/v1/share", times: 1 }`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Fault {
-  /// Route pattern as reported by request counters, e.g. `"POST /api/v1/secret/:key"`; `None` = every route.
-  #[serde(default)]
-  pub route: Option<String>,
-  /// How many requests it applies to; `None` = until cleared.
-  #[serde(default)]
-  pub times: Option<u32>,
-  #[serde(flatten)]
-  pub kind: FaultKind,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(
-  tag = "kind",
-  rename_all = "camelCase",
-  rename_all_fields = "camelCase"
-)]
-pub enum FaultKind {
-  DelayHeaders {
-    ms: u64,
-  },
-  DelayBody {
-    ms: u64,
-  },
-  CloseBeforeResponse,
-  CloseMidBody,
-  Status {
-    status: u16,
-    #[serde(default)]
-    html: bool,
-  },
-  TruncatedJson,
-  InvalidJson,
-  InvalidUtf8,
-  RateLimited {
-    #[serde(default)]
-    retry_after: Option<u64>,
-  },
-  WrongContentType,
-  HugeBody {
-    bytes: usize,
-  },
-}
-
-impl FaultKind {
-  /// Every `kind` a fault can have, as JS names it (checked against the enum by a test).
-  pub const NAMES: [&'static str; 11] = [
-    "delayHeaders",
-    "delayBody",
-    "closeBeforeResponse",
-    "closeMidBody",
-    "status",
-    "truncatedJson",
-    "invalidJson",
-    "invalidUtf8",
-    "rateLimited",
-    "wrongContentType",
-    "hugeBody",
-  ];
 }
 
 /// A running server. `Send + Sync`; every method but [`Server::start`] and [`Server::close`] is
@@ -190,6 +107,7 @@ impl Server {
       accept: Mutex::new(Some(handle)),
     })
   }
+  /// The address it listens on (127.0.0.1).
   pub fn addr(&self) -> SocketAddr {
     self.addr
   }
@@ -197,12 +115,15 @@ impl Server {
   pub fn url(&self) -> String {
     format!("http://{}", self.addr())
   }
+  /// The account's email (HTTP Basic user name).
   pub fn username(&self) -> String {
     self.shared.username.clone()
   }
+  /// The account's API token.
   pub fn api_key(&self) -> String {
     self.shared.api_key.clone()
   }
+  /// The generation it imitates.
   pub fn generation(&self) -> Generation {
     self.shared.generation
   }
@@ -214,8 +135,7 @@ impl Server {
   pub fn advance_clock(&self, seconds: u64) {
     self.shared.clock.advance(seconds);
     let now = self.shared.clock.now();
-    let mark = self.shared.generation != Generation::V0_12;
-    app::lock(&self.shared.store).force_sweep(now, mark);
+    app::lock(&self.shared.store).force_sweep(now);
   }
   /// Requests received per route pattern (`"POST /api/v1/secret/:key"`), including faulted ones.
   pub fn request_counts(&self) -> BTreeMap<String, u64> {
@@ -224,9 +144,11 @@ impl Server {
       .map(|(k, v)| (k.clone(), *v))
       .collect()
   }
+  /// Adds a fault; the most recently added one that matches a request applies.
   pub fn set_fault(&self, fault: Fault) {
     self.shared.faults.set(fault)
   }
+  /// Removes every fault.
   pub fn clear_faults(&self) {
     self.shared.faults.clear()
   }
@@ -287,16 +209,6 @@ mod tests {
   #[test]
   fn server_is_send_sync() {
     assert_send_sync::<Server>();
-  }
-
-  #[test]
-  fn every_fault_name_is_a_kind() {
-    for name in FaultKind::NAMES {
-      let v = serde_json::json!({"kind": name, "ms": 1, "status": 500, "bytes": 10});
-      assert!(serde_json::from_value::<Fault>(v).is_ok(), "{name}");
-    }
-    let v = serde_json::json!({"kind": "nope"});
-    assert!(serde_json::from_value::<Fault>(v).is_err());
   }
 
   #[test]

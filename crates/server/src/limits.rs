@@ -1,15 +1,22 @@
-//! TTL clamping, size and passphrase rules per generation, and the v0.26 passphrase limiter.
-//! TTLs are clamped, never rejected (except the v0.26 v2 entitlement check).
+//! The rules a profile picks for a secret's TTL, size and passphrase, and the v0.24+ passphrase
+//! limiter on each secret.
 
-use crate::profile::SizeRule;
 use crate::store::SecretRec;
-use crate::Generation;
 
-pub const DAY: u64 = 86_400;
+pub(crate) const DAY: u64 = 86_400;
+
+/// What size limit a secret has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SizeRule {
+  /// Silently cut to this many characters (anonymous, authenticated).
+  Truncate { anonymous: usize, account: usize },
+  /// Refused above this many bytes (v0.26.6 `-more` #12, #23).
+  MaxBytes(usize),
+}
 
 /// Ruby's `String#to_i`: optional leading whitespace and sign, then digits; anything else stops
 /// the parse ("3600.9" -> 3600, "abc" -> 0).
-pub fn ruby_to_i(s: &str) -> i64 {
+pub(crate) fn ruby_to_i(s: &str) -> i64 {
   let t = s.trim_start();
   let (neg, digits) = match t.as_bytes().first() {
     Some(b'-') => (true, &t[1..]),
@@ -30,70 +37,59 @@ pub fn ruby_to_i(s: &str) -> i64 {
   }
 }
 
-/// The plan ceiling of the old generations: anonymous 7 d, the (free) basic plan 14 d.
-fn plan_max(authenticated: bool) -> u64 {
-  if authenticated {
-    14 * DAY
-  } else {
-    7 * DAY
-  }
+/// How a generation turns the `ttl` a request sent into the secret's TTL. TTLs are clamped,
+/// never rejected, except above `account_refused_above` (v0.26 v2's entitlement check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TtlRule {
+  /// The TTL when `ttl` is not sent (or empty); `None`: the caller's maximum.
+  pub(crate) missing: Option<u64>,
+  /// The TTL when what was sent reads (Ruby's `to_i`) as 0 or less; `None`: the caller's maximum.
+  pub(crate) not_positive: Option<u64>,
+  /// `(below, becomes)`: a TTL under `below` seconds becomes `becomes`.
+  pub(crate) floor: (u64, u64),
+  /// The most an anonymous caller gets, and an account.
+  pub(crate) anonymous_max: u64,
+  pub(crate) account_max: u64,
+  /// An account asking for more than this is refused (403 EntitlementRequired), not clamped.
+  pub(crate) account_refused_above: Option<u64>,
 }
 
-/// Effective secret TTL for API v1 (and v0.22 v2, which shares v1's plan logic).
-///
-/// * v0.12: omitted or <= 0 gives the plan max; < 60 gives 300; capped at plan max.
-/// * v0.22 (`v0.22.11-api-v1.md` #20-#23: `ttl=-1`, `abc`, `0`, `30` all give 60): omitted gives 7 d,
-///   a present value is `to_i`'d and raised to 60; capped at plan max.
-/// * v0.26: omitted or <= 0 gives 7 d; min 60; max 30 d; anonymous max 7 d.
-pub fn ttl_v1(generation: Generation, raw: Option<&str>, authenticated: bool) -> u64 {
-  let raw = raw.filter(|s| !s.is_empty());
-  match generation {
-    Generation::V0_12 => {
-      let t = raw.map(ruby_to_i).unwrap_or(0);
-      let max = plan_max(authenticated);
-      if t <= 0 {
-        max
-      } else if t < 60 {
-        300
-      } else {
-        (t as u64).min(max)
-      }
-    }
-    Generation::V0_22 => {
-      let max = plan_max(authenticated);
-      match raw {
-        None => (7 * DAY).min(max),
-        Some(r) => (ruby_to_i(r).max(60) as u64).min(max),
-      }
-    }
-    Generation::V0_26 => {
-      let t = raw.map(ruby_to_i).unwrap_or(0);
-      let t = if t <= 0 { 7 * DAY } else { (t as u64).max(60) };
-      let max = if authenticated { 30 * DAY } else { 7 * DAY };
-      t.min(max)
-    }
-  }
-}
+/// Asked for more than the caller's plan allows ([`TtlRule::account_refused_above`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct TtlRefused;
 
-/// v0.26 v2 TTL: default 7 d, min 60, anonymous clamped to 7 d, authenticated (free org without
-/// `extended_default_expiration`) asking for more than 14 d is refused with 403 EntitlementRequired
-/// (`Err`); everything else is clamped to 30 d.
-pub fn ttl_v2_026(raw: Option<&str>, authenticated: bool) -> Result<u64, ()> {
-  let t = raw.filter(|s| !s.is_empty()).map(ruby_to_i).unwrap_or(0);
-  let t = if t <= 0 { 7 * DAY } else { (t as u64).max(60) };
-  if authenticated {
-    if t > 14 * DAY {
-      return Err(());
-    }
-    Ok(t.min(30 * DAY))
+/// The secret's TTL from the `ttl` sent, by `rule` (`Profile::ttl_v1` / `ttl_v2`).
+pub(crate) fn ttl(
+  rule: &TtlRule,
+  raw: Option<&str>,
+  authenticated: bool,
+) -> Result<u64, TtlRefused> {
+  let max = if authenticated {
+    rule.account_max
   } else {
-    Ok(t.min(7 * DAY))
+    rule.anonymous_max
+  };
+  let t = match raw.filter(|s| !s.is_empty()) {
+    None => rule.missing.unwrap_or(max),
+    Some(r) => match ruby_to_i(r) {
+      n if n <= 0 => rule.not_positive.unwrap_or(max),
+      n if (n as u64) < rule.floor.0 => rule.floor.1,
+      n => n as u64,
+    },
+  };
+  if authenticated && rule.account_refused_above.is_some_and(|limit| t > limit) {
+    return Err(TtlRefused);
   }
+  Ok(t.min(max))
 }
 
 /// Applies the generation's size rule (`Profile::size`): `Ok(true)` when the value was cut,
 /// `Err(max_bytes)` when it is refused.
-pub fn apply_size(rule: SizeRule, value: &mut String, authenticated: bool) -> Result<bool, usize> {
+pub(crate) fn apply_size(
+  rule: SizeRule,
+  value: &mut String,
+  authenticated: bool,
+) -> Result<bool, usize> {
   match rule {
     SizeRule::Truncate { anonymous, account } => Ok(truncate_chars(
       value,
@@ -105,7 +101,7 @@ pub fn apply_size(rule: SizeRule, value: &mut String, authenticated: bool) -> Re
 }
 
 /// Truncates to `n` characters in place; returns whether it did. The cut-off tail is wiped.
-pub fn truncate_chars(s: &mut String, n: usize) -> bool {
+pub(crate) fn truncate_chars(s: &mut String, n: usize) -> bool {
   match s.char_indices().nth(n) {
     Some((i, _)) => {
       let mut old = std::mem::replace(s, s[..i].to_string());
@@ -116,9 +112,9 @@ pub fn truncate_chars(s: &mut String, n: usize) -> bool {
   }
 }
 
-/// The generation's passphrase length rule (`Profile::passphrase_len`): the form error, if any.
-pub fn passphrase_error(generation: Generation, passphrase: &str) -> Option<String> {
-  let (min, max) = generation.profile().passphrase_len?;
+/// The form error for a passphrase outside `limits` (`Profile::passphrase_len`: min, max), if any.
+pub(crate) fn passphrase_error(limits: Option<(usize, usize)>, passphrase: &str) -> Option<String> {
+  let (min, max) = limits?;
   let n = passphrase.chars().count();
   if n < min {
     Some(format!("Passphrase must be at least {min} characters long"))
@@ -133,7 +129,7 @@ pub fn passphrase_error(generation: Generation, passphrase: &str) -> Option<Stri
 
 /// The v0.26 limiter tiers: 5 per secret(+IP) locks v2 reveals, 20 per secret locks everything; lockouts
 /// last 30 minutes within a 10-minute counting window.
-pub fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
+pub(crate) fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
   if now - secret.fail_window_start >= 600.0 {
     secret.fail_window_start = now;
     secret.v2_failures = 0;
@@ -154,7 +150,19 @@ pub fn note_failure(secret: &mut SecretRec, now: f64, v2: bool) {
 #[cfg(test)]
 mod tests {
   use super::*;
-  use Generation::*;
+  use crate::profile::Generation::{self, *};
+
+  fn ttl_v1(g: Generation, raw: Option<&str>, authenticated: bool) -> u64 {
+    ttl(&g.profile().ttl_v1, raw, authenticated).unwrap()
+  }
+
+  fn ttl_v2_026(raw: Option<&str>, authenticated: bool) -> Result<u64, TtlRefused> {
+    ttl(&V0_26.profile().ttl_v2, raw, authenticated)
+  }
+
+  fn passphrase(g: Generation, p: &str) -> Option<String> {
+    passphrase_error(g.profile().passphrase_len, p)
+  }
 
   #[test]
   fn to_i_like_ruby() {
@@ -200,19 +208,19 @@ mod tests {
     assert_eq!(ttl_v1(V0_26, Some("99999999"), false), 7 * DAY);
     assert_eq!(ttl_v2_026(Some("3600"), true), Ok(3600));
     assert_eq!(ttl_v2_026(Some("99999999"), false), Ok(7 * DAY));
-    assert_eq!(ttl_v2_026(Some("2000000"), true), Err(()));
+    assert_eq!(ttl_v2_026(Some("2000000"), true), Err(TtlRefused));
     assert_eq!(ttl_v2_026(Some("10"), true), Ok(60));
   }
 
   #[test]
   fn passphrase_rules() {
-    assert_eq!(passphrase_error(V0_12, "a"), None);
+    assert_eq!(passphrase(V0_12, "a"), None);
     assert_eq!(
-      passphrase_error(V0_22, "abc123").as_deref(),
+      passphrase(V0_22, "abc123").as_deref(),
       Some("Passphrase must be at least 8 characters long")
     );
-    assert_eq!(passphrase_error(V0_26, "abcd"), None);
-    assert!(passphrase_error(V0_26, &"x".repeat(129)).is_some());
+    assert_eq!(passphrase(V0_26, "abcd"), None);
+    assert!(passphrase(V0_26, &"x".repeat(129)).is_some());
   }
 
   #[test]

@@ -1,133 +1,199 @@
-//! What each generation does, as data: one [`Profile`] per release the server imitates. Handlers
-//! read these fields instead of comparing versions. Every value is what the transcripts in
+//! What each generation does, as data: one [`Profile`] per release the server imitates. This is the
+//! only module that names a generation; handlers read the profile's fields (`tests/structure.rs`
+//! fails on a generation name anywhere else). Every value is what the transcripts in
 //! `__test__/fixtures/ots-observed/` show (or, where they are silent, the release's source).
+//!
+//! The building blocks a profile picks from live with the code that uses them (key shapes in
+//! `keys.rs`, size and TTL rules in `limits.rs`, list orders in `store.rs`, era texts in
+//! `replies.rs`, v2 answer styles in `v2/`); the policies that only a profile chooses are here.
 
-use crate::Generation;
+use crate::keys::{Alphabet, KeyShape};
+use crate::limits::{SizeRule, TtlRule, DAY};
+use crate::replies::{self, Replies};
+use crate::store::RecentOrder;
+use crate::v2::controller::Controller;
+use crate::v2::otto::Otto;
+use crate::v2::render::Render;
 
-/// How keys look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyShape {
-  /// A SHA-1 in base 36: up to 31 characters, 30 when the leading digit is zero (v0.12).
-  Sha1Base36,
-  /// Exactly this many base-36 characters, never starting with `0`.
-  Exact(usize),
+/// Which release line of OneTimeSecret the server imitates ([`Generation::profile`] says what
+/// each one does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Generation {
+  /// v0.12.1 (2024-04): API v1 only, keys of up to 31 base36 characters, old messages.
+  V0_12,
+  /// v0.22.11 (2025-11): v1 + v2 (controller era), 31-character keys, `shrimp`, string-typed v2 fields.
+  V0_22,
+  /// v0.26.6 (2026-08): v1 + v2 (Otto era), 62-character keys, `X-OTS-Intended-Status`, ADR-013 errors.
+  #[default]
+  V0_26,
 }
 
-/// The alphabet of generated passwords.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Alphabet {
-  /// v0.12 `strand`: letters and digits without `i l o 1 0`, and `* $ ! ? ( )`.
-  Strand012,
-  /// v0.19+ `strand(len, character_sets)`: upper, lower, digits, symbols (each set can be
-  /// switched off), ambiguous `i l o 1 I O 0` left out, at least one character of every set.
-  CharacterSets,
+impl Generation {
+  /// Every generation, oldest first.
+  pub const ALL: [Generation; 3] = [Generation::V0_12, Generation::V0_22, Generation::V0_26];
+
+  /// The name users pass (`generation: "v0.22"`, `ots serve --generation v0.22`).
+  pub fn name(self) -> &'static str {
+    self.profile().name
+  }
+
+  /// The generation of that name, if there is one.
+  pub fn from_name(name: &str) -> Option<Generation> {
+    Generation::ALL.into_iter().find(|g| g.name() == name)
+  }
+
+  pub(crate) fn profile(self) -> &'static Profile {
+    match self {
+      Generation::V0_12 => &V0_12,
+      Generation::V0_22 => &V0_22,
+      Generation::V0_26 => &V0_26,
+    }
+  }
 }
 
 /// `generate`.
 #[derive(Debug, Clone, Copy)]
-pub struct Generate {
-  pub alphabet: Alphabet,
+pub(crate) struct Generate {
+  pub(crate) alphabet: Alphabet,
   /// v1 `length` honoured (v0.22.11 / v0.26.6 `-more` #2: 20 asked, 20 made).
-  pub v1_length: bool,
+  pub(crate) v1_length: bool,
   /// Longest `length` accepted; above it a form error naming the limit.
-  pub max_length: Option<i64>,
-}
-
-/// What size limit a secret has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SizeRule {
-  /// Silently cut to this many characters (anonymous, authenticated).
-  Truncate { anonymous: usize, account: usize },
-  /// Refused above this many bytes (v0.26.6 `-more` #12, #23).
-  MaxBytes(usize),
+  pub(crate) max_length: Option<i64>,
 }
 
 /// The v2 answer to burning a secret that was already read or burned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BurnConsumedV2 {
-  /// 500 `{"message":"Secret could not be burned."}` (v0.22.11 `-more` #19, #22).
+pub(crate) enum BurnConsumedV2 {
+  /// 500 `{"shrimp":…,"message":"Secret could not be burned.","success":false}` (v0.22.11
+  /// `-more` #19, #22).
   NotBurned500,
   /// 200 `{"success":true}` (v0.26.6 `-more` #18, #21).
   Success200,
 }
 
-/// The shapes of v2 answers: v0.19-v0.23's controllers (`success`/`shrimp`/`custid` wrappers,
-/// string-typed retrievals, 403/404/422/429 errors) or v0.24+'s Otto (raw records, ADR-013 errors,
-/// 401 on bad credentials, the passphrase lockout).
+/// What the creator's view of a receipt does (v1 `private/:key`, v2 `receipt/:id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum V2Shapes {
-  Controller,
-  Otto,
+pub(crate) enum ReceiptView {
+  /// The first view of a new receipt whose secret is alive marks it viewed; v1 answers with the
+  /// state before the view (<= v0.18: v0.12.1 `api-v1` #7-#9).
+  MarkViewed,
+  /// As `MarkViewed`, and that first view shows the value of a secret without a passphrase
+  /// (v0.18-v0.25: v0.22.11 `api-v1` #7, `api-v2` #v2-105).
+  MarkViewedShowValue,
+  /// The state stays; a generated value is shown once, within 60 s of its creation (v0.24+:
+  /// v0.26.6 `-more` #14, #15).
+  ShowGeneratedOnce,
 }
 
-/// How `recent` lists receipts.
+/// What a wrong passphrase costs the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecentOrder {
-  /// Newest first; receipts of the same second by key, descending (Redis ZREVRANGE on whole
-  /// seconds: v0.12.1 `-more` #8).
-  NewestFirstKeysDescending,
-  /// Most recently updated first; the same second in creation order (ZRANGEBYSCORE on whole
-  /// seconds, then sorted by `updated`: v0.22.11 `api-v2` #v2-113 and `-more` #23).
-  UpdatedNewestFirst,
-  /// Oldest first by exact creation time (v0.26.6 v1: `-more` #8).
-  OldestFirst,
-  /// Newest first by exact creation time (v0.26.6 v2: `-more` #22).
-  NewestFirst,
+pub(crate) enum PassphraseGuard {
+  /// The `failed_passphrase` limiter: 5 per window per IP + custid, then the generation's rate
+  /// limited answer (<= v0.23).
+  PerCaller,
+  /// Counted on the secret: 5 wrong v2 reveals lock v2 reveals, 20 of any kind lock the secret,
+  /// for 30 minutes (v0.24.6+, `limits::note_failure`).
+  PerSecret,
 }
 
+/// What a v2 preview (`GET /secret/:id` without `continue`) marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Preview {
+  /// The secret turns `viewed` (v0.22.11 `api-v2` #v2-107).
+  MarksSecret,
+  /// The receipt records the preview (`previewed`, a view and an access: v0.26.6 `api-v1-v2` #34, #39).
+  MarksReceipt,
+}
+
+/// Whose `custid` a v1 receipt shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Custid {
+  /// The receipt's owner (`anon` for an anonymous one).
+  Owner,
+  /// The caller's, whoever owns the receipt (v0.26.6 `api-v1-v2` #7).
+  Caller,
+}
+
+/// One release's behaviour. Adding a generation is one more `static` of this type (and a variant
+/// of [`Generation`] naming it); a renderer in `v2/` only if its v2 answers have new shapes.
 #[derive(Debug)]
-pub struct Profile {
-  pub key: KeyShape,
+pub(crate) struct Profile {
+  /// The name users pass (`"v0.22"`).
+  pub(crate) name: &'static str,
+  pub(crate) key: KeyShape,
   /// Characters of the secret key in a v1 burn answer's `secret_shortkey`.
-  pub burn_shortkey_len: usize,
-  pub api_v2: bool,
-  /// The shapes of v2 answers (unused where `api_v2` is false).
-  pub v2_shapes: V2Shapes,
-  pub generate: Generate,
-  pub size: SizeRule,
+  pub(crate) burn_shortkey_len: usize,
+  /// The style of v2 answers; `None`: no API v2 (every `/api/v2` path is the v1 router's 404).
+  pub(crate) v2: Option<&'static dyn Render>,
+  /// The era's fixed v1 and server-level answers.
+  pub(crate) replies: &'static Replies,
+  pub(crate) generate: Generate,
+  pub(crate) size: SizeRule,
   /// Passphrase length limits (min, max), if any.
-  pub passphrase_len: Option<(usize, usize)>,
-  pub burn_consumed_v2: BurnConsumedV2,
+  pub(crate) passphrase_len: Option<(usize, usize)>,
+  pub(crate) passphrase_guard: PassphraseGuard,
+  /// TTL of a v1 secret, and of a v2 one.
+  pub(crate) ttl_v1: TtlRule,
+  pub(crate) ttl_v2: TtlRule,
+  pub(crate) receipt_view: ReceiptView,
+  pub(crate) burn_consumed_v2: BurnConsumedV2,
   /// v1 `private/recent`'s order; `None`: it always answers 404 "An unexpected error occurred :["
   /// (v0.22.11 `api-v1` and `-more` #8).
-  pub recent_v1: Option<RecentOrder>,
-  pub recent_v2: RecentOrder,
+  pub(crate) recent_v1: Option<RecentOrder>,
+  pub(crate) recent_v2: RecentOrder,
   /// A receipt lives 2 x TTL from its last state change, not from its creation (v0.12.1 `api-v1`
   /// #34-#38: `metadata_ttl` back at 7200 after a view or a read).
-  pub receipt_renewed: bool,
+  pub(crate) receipt_renewed: bool,
   /// v1 errors carry `X-OTS-Intended-Status` (v0.24+).
-  pub intended_status: bool,
+  pub(crate) intended_status: bool,
   /// thin sends `Content-Language: en` on v1 JSON answers.
-  pub content_language: bool,
+  pub(crate) content_language: bool,
   /// The rate limiter's window in seconds.
-  pub rate_window: f64,
+  pub(crate) rate_window: f64,
   /// v1 `ttl` is twice the secret's TTL, and `recent` lists it as `secret_ttl` too (v0.12.1:
   /// `ttl=3600` gives `"ttl":7200`; `-more` #8); later releases list `secret_ttl: null`.
-  pub ttl_doubled: bool,
+  pub(crate) ttl_doubled: bool,
   /// A v1 `generate` leaves its receipt `viewed` (the creator saw the value: v0.12.1 and v0.22.11
   /// `-more` #8 / #23).
-  pub generate_marks_viewed: bool,
+  pub(crate) generate_marks_viewed: bool,
   /// v1 answers carry `share_domain` (v0.17+).
-  pub v1_share_domain: bool,
+  pub(crate) v1_share_domain: bool,
+  /// v1 receipts also carry the v0.24+ names (`identifier`, `secret_identifier`, `receipt_ttl`,
+  /// `receipt_url`, `metadata_url`, …) beside the old ones (v0.26.6 `api-v1-v2` #3).
+  pub(crate) v1_receipt_aliases: bool,
+  pub(crate) v1_custid: Custid,
+  /// A v1 burn answers with the receipt as it was before the burn (state `new`: v0.22.11 and
+  /// v0.26.6 `api-v1` #31), not as burned (v0.12.1 #31).
+  pub(crate) v1_burn_snapshot: bool,
+  /// v1 reads JSON request bodies (Rack::JSONBodyParser, v0.24+); older ones ignore them
+  /// (v0.12.1 / v0.22.11 `api-v1` #15).
+  pub(crate) v1_json_body: bool,
+  /// v1 `/create` works like `/share`; v0.22.11's answers "Incorrect payload format" whatever is
+  /// sent (`api-v1` #14).
+  pub(crate) v1_create: bool,
   /// v1 path keys are cleaned to `[a-zA-Z0-9_-]` and under 20 characters are 404 "Not Found"
   /// (v0.24.2+).
-  pub v1_key_sanitised: bool,
+  pub(crate) v1_key_sanitised: bool,
+  pub(crate) v2_preview: Preview,
+  /// v2 `version` needs credentials (v0.26.6 `api-v1-v2` #30).
+  pub(crate) v2_version_needs_auth: bool,
   /// Receipts whose secret expired unread turn `expired` (v0.19+); older ones just go.
-  pub marks_expired: bool,
+  pub(crate) marks_expired: bool,
   /// `recent` lists only receipts of the last 30 days (v0.26).
-  pub recent_30_days: bool,
+  pub(crate) recent_30_days: bool,
   /// The customer's `extid` works as the username (v0.24+).
-  pub extid_login: bool,
+  pub(crate) extid_login: bool,
   /// The opt-in rate limiter counts per IP (v0.24.3+), not per IP and account.
-  pub limiter_per_ip: bool,
+  pub(crate) limiter_per_ip: bool,
   /// Routes present: v1 `authcheck` (v0.17+), v1 `receipt/…` aliases (v0.24+), v2 `authcheck`
   /// (v0.22 only), v2 guest routes (v0.23.2+).
-  pub v1_authcheck: bool,
-  pub v1_receipt_routes: bool,
-  pub v2_authcheck: bool,
-  pub v2_guest_routes: bool,
+  pub(crate) v1_authcheck: bool,
+  pub(crate) v1_receipt_routes: bool,
+  pub(crate) v2_authcheck: bool,
+  pub(crate) v2_guest_routes: bool,
   /// `GET /api/v2/version` (v0.26.6 run from source reports 0.0.0: `v0.26.6-api-v1-v2.md` #30).
-  pub v2_version: &'static str,
+  pub(crate) v2_version: &'static str,
 }
 
 const SYMBOLS_ON: Generate = Generate {
@@ -136,11 +202,42 @@ const SYMBOLS_ON: Generate = Generate {
   max_length: None,
 };
 
-pub static V0_12: Profile = Profile {
+/// v0.12: omitted or not positive gives the plan's maximum, under a minute gives 5 minutes
+/// (`v0.12.1-api-v1.md` #20-#26).
+const PLAN_TTL_OLD: TtlRule = TtlRule {
+  missing: None,
+  not_positive: None,
+  floor: (60, 300),
+  anonymous_max: 7 * DAY,
+  account_max: 14 * DAY,
+  account_refused_above: None,
+};
+
+/// v0.22: omitted gives 7 days; anything sent is raised to a minute (`v0.22.11-api-v1.md`
+/// #20-#23: `-1`, `abc`, `0`, `30` all give 60).
+const PLAN_TTL: TtlRule = TtlRule {
+  missing: Some(7 * DAY),
+  not_positive: Some(60),
+  floor: (60, 60),
+  ..PLAN_TTL_OLD
+};
+
+/// v0.24+: omitted or not positive gives 7 days, at least a minute, at most 30 days (7 anonymous).
+const TTL_30_DAYS: TtlRule = TtlRule {
+  missing: Some(7 * DAY),
+  not_positive: Some(7 * DAY),
+  floor: (60, 60),
+  anonymous_max: 7 * DAY,
+  account_max: 30 * DAY,
+  account_refused_above: None,
+};
+
+pub(crate) static V0_12: Profile = Profile {
+  name: "v0.12",
   key: KeyShape::Sha1Base36,
   burn_shortkey_len: 6,
-  api_v2: false,
-  v2_shapes: V2Shapes::Controller,
+  v2: None,
+  replies: &replies::CLASSIC,
   generate: Generate {
     alphabet: Alphabet::Strand012,
     v1_length: false,
@@ -151,6 +248,10 @@ pub static V0_12: Profile = Profile {
     account: 1_000_000,
   },
   passphrase_len: None,
+  passphrase_guard: PassphraseGuard::PerCaller,
+  ttl_v1: PLAN_TTL_OLD,
+  ttl_v2: PLAN_TTL_OLD,
+  receipt_view: ReceiptView::MarkViewed,
   // No v2 on v0.12; never read.
   burn_consumed_v2: BurnConsumedV2::NotBurned500,
   recent_v1: Some(RecentOrder::NewestFirstKeysDescending),
@@ -162,7 +263,14 @@ pub static V0_12: Profile = Profile {
   ttl_doubled: true,
   generate_marks_viewed: true,
   v1_share_domain: false,
+  v1_receipt_aliases: false,
+  v1_custid: Custid::Owner,
+  v1_burn_snapshot: false,
+  v1_json_body: false,
+  v1_create: true,
   v1_key_sanitised: false,
+  v2_preview: Preview::MarksSecret,
+  v2_version_needs_auth: false,
   marks_expired: false,
   recent_30_days: false,
   extid_login: false,
@@ -174,17 +282,23 @@ pub static V0_12: Profile = Profile {
   v2_version: "",
 };
 
-pub static V0_22: Profile = Profile {
+pub(crate) static V0_22: Profile = Profile {
+  name: "v0.22",
   key: KeyShape::Exact(31),
   burn_shortkey_len: 6,
-  api_v2: true,
-  v2_shapes: V2Shapes::Controller,
+  v2: Some(&Controller),
+  replies: &replies::CONTROLLER,
   generate: SYMBOLS_ON,
   size: SizeRule::Truncate {
     anonymous: 100_000,
     account: 1_000_000,
   },
   passphrase_len: Some((8, 128)),
+  passphrase_guard: PassphraseGuard::PerCaller,
+  ttl_v1: PLAN_TTL,
+  // v2 shares v1's plan logic.
+  ttl_v2: PLAN_TTL,
+  receipt_view: ReceiptView::MarkViewedShowValue,
   burn_consumed_v2: BurnConsumedV2::NotBurned500,
   recent_v1: None,
   recent_v2: RecentOrder::UpdatedNewestFirst,
@@ -195,7 +309,14 @@ pub static V0_22: Profile = Profile {
   ttl_doubled: false,
   generate_marks_viewed: true,
   v1_share_domain: true,
+  v1_receipt_aliases: false,
+  v1_custid: Custid::Owner,
+  v1_burn_snapshot: true,
+  v1_json_body: false,
+  v1_create: false,
   v1_key_sanitised: false,
+  v2_preview: Preview::MarksSecret,
+  v2_version_needs_auth: false,
   marks_expired: true,
   recent_30_days: false,
   extid_login: false,
@@ -207,17 +328,26 @@ pub static V0_22: Profile = Profile {
   v2_version: r#"{"version":["0","22","11"],"locale":"en"}"#,
 };
 
-pub static V0_26: Profile = Profile {
+pub(crate) static V0_26: Profile = Profile {
+  name: "v0.26",
   key: KeyShape::Exact(62),
   burn_shortkey_len: 8,
-  api_v2: true,
-  v2_shapes: V2Shapes::Otto,
+  v2: Some(&Otto),
+  replies: &replies::OTTO,
   generate: Generate {
     max_length: Some(128),
     ..SYMBOLS_ON
   },
   size: SizeRule::MaxBytes(10_000),
   passphrase_len: Some((4, 128)),
+  passphrase_guard: PassphraseGuard::PerSecret,
+  ttl_v1: TTL_30_DAYS,
+  // A free plan lacks `extended_default_expiration`: above 14 days is refused, not clamped.
+  ttl_v2: TtlRule {
+    account_refused_above: Some(14 * DAY),
+    ..TTL_30_DAYS
+  },
+  receipt_view: ReceiptView::ShowGeneratedOnce,
   burn_consumed_v2: BurnConsumedV2::Success200,
   recent_v1: Some(RecentOrder::OldestFirst),
   recent_v2: RecentOrder::NewestFirst,
@@ -228,7 +358,14 @@ pub static V0_26: Profile = Profile {
   ttl_doubled: false,
   generate_marks_viewed: false,
   v1_share_domain: true,
+  v1_receipt_aliases: true,
+  v1_custid: Custid::Caller,
+  v1_burn_snapshot: true,
+  v1_json_body: true,
+  v1_create: true,
   v1_key_sanitised: true,
+  v2_preview: Preview::MarksReceipt,
+  v2_version_needs_auth: true,
   marks_expired: true,
   recent_30_days: true,
   extid_login: true,
@@ -239,13 +376,3 @@ pub static V0_26: Profile = Profile {
   v2_guest_routes: true,
   v2_version: r#"{"success":true,"version":["0","0","0"],"locale":"en"}"#,
 };
-
-impl Generation {
-  pub fn profile(self) -> &'static Profile {
-    match self {
-      Generation::V0_12 => &V0_12,
-      Generation::V0_22 => &V0_22,
-      Generation::V0_26 => &V0_26,
-    }
-  }
-}

@@ -1,10 +1,10 @@
-//! Route patterns (the keys of `request_counts`) and route tables per generation.
+//! Route patterns (the keys of `request_counts`) and which routes a profile has.
 
-use crate::Generation;
+use crate::profile::Profile;
 
 /// The route a pattern resolves to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
   V1Status,
   V1Authcheck,
   V1Share,
@@ -44,7 +44,7 @@ pub enum Route {
 }
 
 /// `"METHOD /path"` with ids replaced by `:key` (v1) or `:id` (v2), plus the id itself.
-pub fn pattern(method: &str, path: &str) -> (String, Option<String>) {
+pub(crate) fn pattern(method: &str, path: &str) -> (String, Option<String>) {
   let segs: Vec<&str> = path.split('/').collect();
   // segs[0] is "" for an absolute path.
   let mut id_at = None;
@@ -101,9 +101,8 @@ fn percent_decode(s: &str) -> String {
     .into_owned()
 }
 
-pub fn route(generation: Generation, pattern: &str) -> Route {
+pub(crate) fn route(p: &Profile, pattern: &str) -> Route {
   use Route::*;
-  let p = generation.profile();
   let r = match pattern {
     "GET /api/v1/status" => V1Status,
     "GET /api/v1/authcheck" if p.v1_authcheck => V1Authcheck,
@@ -122,7 +121,7 @@ pub fn route(generation: Generation, pattern: &str) -> Route {
     "POST /api/v1/metadata/:key/burn" | "POST /api/v1/receipt/:key/burn" if p.v1_receipt_routes => {
       V1Burn
     }
-    _ if !p.api_v2 => NotFound { v2: false },
+    _ if p.v2.is_none() => NotFound { v2: false },
     "GET /api/v2/status" => V2Status,
     "GET /api/v2/version" => V2Version,
     "GET /api/v2/authcheck" if p.v2_authcheck => V2Authcheck,
@@ -206,7 +205,7 @@ mod tests {
 
   #[test]
   fn tables() {
-    use Generation::*;
+    use crate::profile::Generation::*;
     let none = Route::NotFound { v2: false };
     for (g, pattern, want) in [
       (V0_12, "GET /api/v1/authcheck", none),
@@ -227,7 +226,7 @@ mod tests {
         Route::V2Conceal { guest: true },
       ),
     ] {
-      assert_eq!(route(g, pattern), want, "{g:?} {pattern}");
+      assert_eq!(route(g.profile(), pattern), want, "{g:?} {pattern}");
     }
   }
 }

@@ -6,16 +6,29 @@ use std::collections::HashMap;
 
 use zeroize::Zeroizing;
 
-use crate::profile::RecentOrder;
+/// How `recent` lists receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecentOrder {
+  /// Newest first; receipts of the same second by key, descending (Redis ZREVRANGE on whole
+  /// seconds: v0.12.1 `-more` #8).
+  NewestFirstKeysDescending,
+  /// Most recently updated first; the same second in creation order (ZRANGEBYSCORE on whole
+  /// seconds, then sorted by `updated`: v0.22.11 `api-v2` #v2-113 and `-more` #23).
+  UpdatedNewestFirst,
+  /// Oldest first by exact creation time (v0.26.6 v1: `-more` #8).
+  OldestFirst,
+  /// Newest first by exact creation time (v0.26.6 v2: `-more` #22).
+  NewestFirst,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
   Conceal,
   Generate,
 }
 
 impl Kind {
-  pub fn as_str(self) -> &'static str {
+  pub(crate) fn as_str(self) -> &'static str {
     match self {
       Kind::Conceal => "conceal",
       Kind::Generate => "generate",
@@ -26,7 +39,7 @@ impl Kind {
 /// Receipt states. v0.26 internal names (`previewed`, `revealed`, `shared`) are mapped in the
 /// renderers: v1 uses the legacy vocabulary, v2 of v0.26 the new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RState {
+pub(crate) enum RState {
   New,
   Viewed,
   Received,
@@ -37,7 +50,7 @@ pub enum RState {
 
 impl RState {
   /// v1 vocabulary (every generation) and v0.22 v2.
-  pub fn legacy(self) -> &'static str {
+  pub(crate) fn legacy(self) -> &'static str {
     match self {
       RState::New => "new",
       RState::Viewed => "viewed",
@@ -48,11 +61,11 @@ impl RState {
     }
   }
   /// Read, burned, expired or orphaned: the secret is gone.
-  pub fn is_destroyed(self) -> bool {
+  pub(crate) fn is_destroyed(self) -> bool {
     !matches!(self, RState::New | RState::Viewed)
   }
   /// v0.26 internal vocabulary (v2).
-  pub fn modern(self) -> &'static str {
+  pub(crate) fn modern(self) -> &'static str {
     match self {
       RState::New => "new",
       RState::Viewed => "previewed",
@@ -64,29 +77,29 @@ impl RState {
   }
 }
 
-pub struct SecretRec {
-  pub key: String,
-  pub receipt_key: String,
-  pub value: Zeroizing<String>,
-  pub passphrase: Option<Zeroizing<String>>,
-  pub created: f64,
-  pub updated: f64,
-  pub ttl: u64,
-  pub expires: f64,
+pub(crate) struct SecretRec {
+  pub(crate) key: String,
+  pub(crate) receipt_key: String,
+  pub(crate) value: Zeroizing<String>,
+  pub(crate) passphrase: Option<Zeroizing<String>>,
+  pub(crate) created: f64,
+  pub(crate) updated: f64,
+  pub(crate) ttl: u64,
+  pub(crate) expires: f64,
   /// Set by a v2 preview (`GET /secret/:id`) on v0.22, which moves the secret to `viewed`.
-  pub viewed: Option<f64>,
-  pub truncated: bool,
+  pub(crate) viewed: Option<f64>,
+  pub(crate) truncated: bool,
   /// v0.26 passphrase limiter: per secret(+IP) tier, 5 failures.
-  pub v2_failures: u32,
-  pub v2_locked_until: f64,
+  pub(crate) v2_failures: u32,
+  pub(crate) v2_locked_until: f64,
   /// Global per-secret tier, 20 failures (the only one v1 sees).
-  pub all_failures: u32,
-  pub global_locked_until: f64,
-  pub fail_window_start: f64,
+  pub(crate) all_failures: u32,
+  pub(crate) global_locked_until: f64,
+  pub(crate) fail_window_start: f64,
 }
 
 impl SecretRec {
-  pub fn passphrase_ok(&self, given: Option<&str>) -> bool {
+  pub(crate) fn passphrase_ok(&self, given: Option<&str>) -> bool {
     match &self.passphrase {
       None => true,
       Some(p) => match given {
@@ -95,33 +108,33 @@ impl SecretRec {
       },
     }
   }
-  pub fn has_passphrase(&self) -> bool {
+  pub(crate) fn has_passphrase(&self) -> bool {
     self.passphrase.is_some()
   }
-  pub fn remaining(&self, now: f64) -> i64 {
+  pub(crate) fn remaining(&self, now: f64) -> i64 {
     (self.expires - now).floor().max(0.0) as i64
   }
 }
 
 /// What a new secret and its receipt are made of.
 #[derive(Default)]
-pub struct NewPair {
-  pub secret_key: String,
-  pub receipt_key: String,
-  pub value: Zeroizing<String>,
-  pub passphrase: Option<Zeroizing<String>>,
-  pub now: f64,
-  pub ttl: u64,
-  pub generated: bool,
-  pub owner: Option<String>,
-  pub owner_id: Option<String>,
-  pub recipients: Vec<String>,
-  pub truncated: bool,
+pub(crate) struct NewPair {
+  pub(crate) secret_key: String,
+  pub(crate) receipt_key: String,
+  pub(crate) value: Zeroizing<String>,
+  pub(crate) passphrase: Option<Zeroizing<String>>,
+  pub(crate) now: f64,
+  pub(crate) ttl: u64,
+  pub(crate) generated: bool,
+  pub(crate) owner: Option<String>,
+  pub(crate) owner_id: Option<String>,
+  pub(crate) recipients: Vec<String>,
+  pub(crate) truncated: bool,
 }
 
 impl NewPair {
   /// The secret (lives `ttl`) and its receipt (lives 2 x `ttl`), both new.
-  pub fn build(self) -> (SecretRec, ReceiptRec) {
+  pub(crate) fn build(self) -> (SecretRec, ReceiptRec) {
     let now = self.now;
     let generated_value = self.generated.then(|| self.value.clone());
     let receipt = ReceiptRec {
@@ -174,47 +187,47 @@ impl NewPair {
 }
 
 /// Constant-time comparison (length leaks, contents do not).
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
   if a.len() != b.len() {
     return false;
   }
   a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub struct ReceiptRec {
-  pub key: String,
-  pub secret_key: String,
+pub(crate) struct ReceiptRec {
+  pub(crate) key: String,
+  pub(crate) secret_key: String,
   /// Owner email (`custid`), `None` for anonymous.
-  pub owner: Option<String>,
-  pub owner_id: Option<String>,
+  pub(crate) owner: Option<String>,
+  pub(crate) owner_id: Option<String>,
   /// The secret TTL requested (after clamping). The receipt lives 2 x ttl.
-  pub ttl: u64,
-  pub created: f64,
-  pub updated: f64,
-  pub expires: f64,
-  pub state: RState,
-  pub viewed_at: Option<f64>,
-  pub previewed_at: Option<f64>,
-  pub received_at: Option<f64>,
-  pub burned_at: Option<f64>,
-  pub recipients: Vec<String>,
-  pub has_passphrase: bool,
-  pub kind: Kind,
-  pub truncated: bool,
+  pub(crate) ttl: u64,
+  pub(crate) created: f64,
+  pub(crate) updated: f64,
+  pub(crate) expires: f64,
+  pub(crate) state: RState,
+  pub(crate) viewed_at: Option<f64>,
+  pub(crate) previewed_at: Option<f64>,
+  pub(crate) received_at: Option<f64>,
+  pub(crate) burned_at: Option<f64>,
+  pub(crate) recipients: Vec<String>,
+  pub(crate) has_passphrase: bool,
+  pub(crate) kind: Kind,
+  pub(crate) truncated: bool,
   /// v0.26: a generated value can be shown once on the receipt within 60 s.
-  pub generated_value: Option<Zeroizing<String>>,
-  pub view_count: u32,
+  pub(crate) generated_value: Option<Zeroizing<String>>,
+  pub(crate) view_count: u32,
   /// Made through API v2 (which stores an empty `memo`).
-  pub memo_stored: bool,
-  pub first_access: Option<f64>,
-  pub last_access: Option<f64>,
+  pub(crate) memo_stored: bool,
+  pub(crate) first_access: Option<f64>,
+  pub(crate) last_access: Option<f64>,
 }
 
 impl ReceiptRec {
-  pub fn remaining(&self, now: f64) -> i64 {
+  pub(crate) fn remaining(&self, now: f64) -> i64 {
     (self.expires - now).floor().max(0.0) as i64
   }
-  pub fn secret_shortkey(&self, n: usize) -> String {
+  pub(crate) fn secret_shortkey(&self, n: usize) -> String {
     self.secret_key.chars().take(n).collect()
   }
 }
@@ -222,36 +235,39 @@ impl ReceiptRec {
 /// An account's activity counters (v0.22 `authcheck`: `secrets_created`, `secrets_burned`,
 /// `secrets_shared`: its secrets made, burned, and read by someone).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counters {
-  pub created: u64,
-  pub burned: u64,
-  pub shared: u64,
+pub(crate) struct Counters {
+  pub(crate) created: u64,
+  pub(crate) burned: u64,
+  pub(crate) shared: u64,
 }
 
 #[derive(Default)]
-pub struct Store {
-  pub counters: HashMap<String, Counters>,
-  pub secrets: HashMap<String, SecretRec>,
-  pub receipts: HashMap<String, ReceiptRec>,
+pub(crate) struct Store {
+  pub(crate) counters: HashMap<String, Counters>,
+  pub(crate) secrets: HashMap<String, SecretRec>,
+  pub(crate) receipts: HashMap<String, ReceiptRec>,
   /// Receipt keys per account email, oldest first.
-  pub recent: HashMap<String, Vec<String>>,
+  pub(crate) recent: HashMap<String, Vec<String>>,
   /// A receipt's lifetime starts again when its state changes (`Profile::receipt_renewed`).
-  pub renew_on_change: bool,
-  pub last_sweep: f64,
+  pub(crate) renew_on_change: bool,
+  /// Receipts whose secret expired unread turn `expired` (`Profile::marks_expired`).
+  pub(crate) marks_expired: bool,
+  pub(crate) last_sweep: f64,
 }
 
 impl Store {
   /// Drops expired secrets and receipts (at most once a second, O(n)); receipts whose secret expired
   /// unread become `expired` (v0.19+ lazily; we do it eagerly, same observable result).
-  pub fn sweep(&mut self, now: f64, mark_expired: bool) {
+  pub(crate) fn sweep(&mut self, now: f64) {
     if now - self.last_sweep < 1.0 {
       return;
     }
     self.last_sweep = now;
-    self.force_sweep(now, mark_expired);
+    self.force_sweep(now);
   }
 
-  pub fn force_sweep(&mut self, now: f64, mark_expired: bool) {
+  pub(crate) fn force_sweep(&mut self, now: f64) {
+    let mark_expired = self.marks_expired;
     let expired: Vec<String> = self
       .secrets
       .iter()
@@ -275,7 +291,7 @@ impl Store {
     }
   }
 
-  pub fn insert(&mut self, secret: SecretRec, receipt: ReceiptRec) {
+  pub(crate) fn insert(&mut self, secret: SecretRec, receipt: ReceiptRec) {
     if let Some(owner) = &receipt.owner {
       self.counters.entry(owner.clone()).or_default().created += 1;
       self
@@ -288,26 +304,26 @@ impl Store {
     self.secrets.insert(secret.key.clone(), secret);
   }
 
-  pub fn live_secret(&mut self, key: &str, now: f64) -> Option<&mut SecretRec> {
+  pub(crate) fn live_secret(&mut self, key: &str, now: f64) -> Option<&mut SecretRec> {
     let expired = self.secrets.get(key).map(|s| s.expires <= now)?;
     if expired {
-      self.force_sweep(now, true);
+      self.force_sweep(now);
       return None;
     }
     self.secrets.get_mut(key)
   }
 
-  pub fn live_receipt(&mut self, key: &str, now: f64) -> Option<&mut ReceiptRec> {
+  pub(crate) fn live_receipt(&mut self, key: &str, now: f64) -> Option<&mut ReceiptRec> {
     let expired = self.receipts.get(key).map(|r| r.expires <= now)?;
     if expired {
-      self.force_sweep(now, true);
+      self.force_sweep(now);
       return None;
     }
     self.receipts.get_mut(key)
   }
 
   /// The receipts of `owner`, in the generation's `recent` order.
-  pub fn recent_of(&self, owner: &str, order: RecentOrder) -> Vec<&ReceiptRec> {
+  pub(crate) fn recent_of(&self, owner: &str, order: RecentOrder) -> Vec<&ReceiptRec> {
     let mut list: Vec<&ReceiptRec> = self
       .recent
       .get(owner)
@@ -333,7 +349,7 @@ impl Store {
   /// A generated value shown to the creator once, within 60 s of creation, while the secret is
   /// unread (v0.24+: the v2 generate answer has no value; transcripts v0.26.6 `-more` #14, #15).
   /// Taking it is atomic: only one view can get it.
-  pub fn claim_generated_value(
+  pub(crate) fn claim_generated_value(
     &mut self,
     receipt_key: &str,
     now: f64,
@@ -351,7 +367,7 @@ impl Store {
 
   /// The atomic take of a one-time read: removes the secret and marks its receipt `received`.
   /// Only one caller can ever get `Some` for a key (callers hold the store lock).
-  pub fn take_secret(&mut self, key: &str, now: f64) -> Option<SecretRec> {
+  pub(crate) fn take_secret(&mut self, key: &str, now: f64) -> Option<SecretRec> {
     let s = self.secrets.remove(key)?;
     if let Some(r) = self.receipts.get_mut(&s.receipt_key) {
       r.state = RState::Received;
@@ -369,7 +385,7 @@ impl Store {
   }
 
   /// Burns: removes the secret (wiping it) and marks the receipt `burned`.
-  pub fn burn(&mut self, receipt_key: &str, now: f64) -> bool {
+  pub(crate) fn burn(&mut self, receipt_key: &str, now: f64) -> bool {
     let Some(r) = self.receipts.get_mut(receipt_key) else {
       return false;
     };
@@ -390,7 +406,7 @@ impl Store {
   }
 
   /// Wipes everything (close).
-  pub fn clear(&mut self) {
+  pub(crate) fn clear(&mut self) {
     self.secrets.clear();
     self.receipts.clear();
     self.recent.clear();
@@ -398,7 +414,7 @@ impl Store {
   }
 
   /// Marks a receipt viewed by its creator.
-  pub fn mark_viewed(&mut self, receipt_key: &str, now: f64) {
+  pub(crate) fn mark_viewed(&mut self, receipt_key: &str, now: f64) {
     if let Some(r) = self.receipts.get_mut(receipt_key) {
       r.state = RState::Viewed;
       r.viewed_at = Some(now);
@@ -415,7 +431,7 @@ mod tests {
   use super::*;
   use std::sync::{Arc, Mutex};
 
-  pub fn pair(
+  pub(crate) fn pair(
     key: &str,
     rkey: &str,
     now: f64,
@@ -447,7 +463,10 @@ mod tests {
 
   #[test]
   fn expiry_and_receipt_lifetime() {
-    let mut st = Store::default();
+    let mut st = Store {
+      marks_expired: true,
+      ..Store::default()
+    };
     let (s, r) = pair("s", "r", 1000.0, 60, None);
     st.insert(s, r);
     assert!(st.live_secret("s", 1059.0).is_some());

@@ -4,26 +4,27 @@
 use serde_json::{json, Map, Value};
 use zeroize::Zeroizing;
 
-use crate::app::{int, lock, Caller, Ctx, Reply, JSON, JSON_UTF8, TEXT};
+use crate::app::{lock, Ctx};
+use crate::auth::Caller;
 use crate::create::new_pair;
 use crate::generate::{self, Asked, Refusal};
-use crate::keys;
-use crate::keys::CharacterSets;
+use crate::keys::{self, CharacterSets};
 use crate::limits;
-use crate::limits::note_failure;
+use crate::profile::{Custid, Profile, ReceiptView};
+use crate::replies::BurnRefusal;
+use crate::reply::{int, Reply, JSON_UTF8};
 use crate::router::Route;
 use crate::store::{RState, ReceiptRec, SecretRec};
-use crate::Generation::{self, *};
 
 const STATUS_BODY: &[u8] = br#"{"status":"nominal","locale":"en"}"#;
 
 fn ok(ctx: &Ctx, v: &Value) -> Reply {
-  decorate(ctx.gen, Reply::json(200, JSON_UTF8, v))
+  decorate(ctx.profile, Reply::json(200, JSON_UTF8, v))
 }
 
 /// v0.12 (thin) sends `Content-Language` on every JSON answer of the app.
-fn decorate(g: Generation, r: Reply) -> Reply {
-  if g.profile().content_language {
+fn decorate(profile: &Profile, r: Reply) -> Reply {
+  if profile.content_language {
     r.header("content-language", "en")
   } else {
     r
@@ -31,27 +32,28 @@ fn decorate(g: Generation, r: Reply) -> Reply {
 }
 
 fn err_body(ctx: &Ctx, v: Value, intended: Option<&'static str>) -> Reply {
-  let r = decorate(ctx.gen, Reply::json(404, JSON_UTF8, &v));
+  let r = decorate(ctx.profile, Reply::json(404, JSON_UTF8, &v));
   match intended {
-    Some(s) if ctx.gen.profile().intended_status => r.header("x-ots-intended-status", s),
+    Some(s) if ctx.profile.intended_status => r.header("x-ots-intended-status", s),
     _ => r,
   }
 }
 
 /// 404 `{"message":"Not authorized"}` (+ intended 401 on v0.26).
-pub fn not_authorized(ctx: &Ctx) -> Reply {
+pub(crate) fn not_authorized(ctx: &Ctx) -> Reply {
   err_body(ctx, json!({"message": "Not authorized"}), Some("401"))
 }
 
-/// A `FormError`: v0.22 adds `shrimp` first (transcript order), v0.26 adds intended 400.
+/// A `FormError`: the controller era puts `shrimp` first (transcript order); meant as a 400.
 fn form_error(ctx: &Ctx, caller: &Caller, msg: &str) -> Reply {
-  match ctx.gen {
-    V0_22 => err_body(
+  if ctx.profile.replies.form_error_shrimp {
+    err_body(
       ctx,
-      json!({"shrimp": ctx.shrimp(caller), "message": msg}),
+      json!({"shrimp": caller.shrimp(), "message": msg}),
       None,
-    ),
-    _ => err_body(ctx, json!({"message": msg}), Some("400")),
+    )
+  } else {
+    err_body(ctx, json!({"message": msg}), Some("400"))
   }
 }
 
@@ -63,29 +65,12 @@ fn unknown_secret(ctx: &Ctx, key: &str) -> Reply {
   )
 }
 
-/// Rate limited: v0.12 and v0.22 "Cripes!", v0.26 "Rate limit exceeded..." with intended 400.
-/// v0.12 answers an anonymous client with a bare 500 "Server error" (transcript exchanges 72-75).
+/// Rate limited, in the era's words (meant as a 400 where the generation says so).
 fn rate_limited(ctx: &Ctx, caller: &Caller) -> Reply {
-  match ctx.gen {
-    V0_12 if !caller.is_auth() => Reply::raw(500, TEXT, b"Server error"),
-    V0_12 | V0_22 => err_body(
-      ctx,
-      json!({"message": "Cripes! You have been rate limited."}),
-      None,
-    ),
-    V0_26 => err_body(
-      ctx,
-      json!({"message": "Rate limit exceeded. Please try again later."}),
-      Some("400"),
-    ),
-  }
-}
-
-/// Router miss: v0.12's Otto answers text/plain, later ones JSON `{"error":"Not Found"}`.
-pub fn router_not_found(g: Generation) -> Reply {
-  match g {
-    V0_12 => Reply::raw(404, TEXT, b"Not Found"),
-    _ => Reply::raw(404, JSON, br#"{"error":"Not Found"}"#),
+  let replies = ctx.profile.replies;
+  match replies.rate_limited_anonymous {
+    Some(canned) if !caller.is_auth() => canned.reply(),
+    _ => err_body(ctx, json!({"message": replies.rate_limited}), Some("400")),
   }
 }
 
@@ -100,7 +85,7 @@ fn event(route: Route) -> &'static str {
   }
 }
 
-pub fn handle(ctx: &Ctx, route: Route) -> Reply {
+pub(crate) fn handle(ctx: &Ctx, route: Route) -> Reply {
   let caller = ctx.caller();
   if let Caller::Invalid(_) = caller {
     return not_authorized(ctx);
@@ -113,30 +98,26 @@ pub fn handle(ctx: &Ctx, route: Route) -> Reply {
   }
   match route {
     Route::V1Status | Route::V1Authcheck => {
-      decorate(ctx.gen, Reply::raw(200, JSON_UTF8, STATUS_BODY))
+      decorate(ctx.profile, Reply::raw(200, JSON_UTF8, STATUS_BODY))
     }
     Route::V1Share => share(ctx, &caller, false),
-    Route::V1Create => {
-      // v0.22.11's /create answers "Incorrect payload format" whatever is sent (transcript v0.22 #14).
-      if ctx.gen == V0_22 {
-        return form_error(ctx, &caller, "Incorrect payload format");
-      }
-      share(ctx, &caller, false)
+    Route::V1Create if !ctx.profile.v1_create => {
+      form_error(ctx, &caller, "Incorrect payload format")
     }
+    Route::V1Create => share(ctx, &caller, false),
     Route::V1Generate => share(ctx, &caller, true),
     Route::V1Secret => reveal(ctx, &caller),
     Route::V1Receipt => receipt(ctx, &caller),
     Route::V1Recent => recent(ctx, &caller),
     Route::V1Burn => burn(ctx, &caller),
-    _ => router_not_found(ctx.gen),
+    _ => ctx.profile.replies.not_found.reply(),
   }
 }
 
 /// `share` / `create` / `generate`.
 fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
-  let g = ctx.gen;
   let authed = caller.is_auth();
-  let profile = g.profile();
+  let profile = ctx.profile;
   let asked = if generate {
     Asked::Generate {
       length: ctx.params.get("length"),
@@ -151,7 +132,7 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     Ok(v) => v,
     Err(Refusal::Empty) => return form_error(ctx, caller, "You did not provide anything to share"),
     Err(Refusal::TooLong(msg)) => return form_error(ctx, caller, &msg),
-    Err(Refusal::ServerError) => return crate::http::server_error(g, false),
+    Err(Refusal::ServerError) => return profile.replies.server_error.reply(),
     Err(Refusal::TooBig(n)) => {
       let msg = format!("Secret value exceeds the maximum size of {n} bytes");
       return form_error(ctx, caller, &msg);
@@ -159,7 +140,7 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
   };
   let passphrase = ctx.params.get("passphrase").filter(|p| !p.is_empty());
   if let Some(p) = passphrase {
-    if let Some(msg) = limits::passphrase_error(g, p) {
+    if let Some(msg) = limits::passphrase_error(profile.passphrase_len, p) {
       return form_error(ctx, caller, &msg);
     }
   }
@@ -172,12 +153,13 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
     .collect();
   if !recipients.is_empty() {
     if !authed {
-      let msg = match g {
-        V0_12 => format!(
+      let msg = if profile.replies.account_required_link {
+        format!(
           "An account is required to send emails. Signup here: {}",
           ctx.base
-        ),
-        _ => "An account is required to send emails.".to_string(),
+        )
+      } else {
+        "An account is required to send emails.".to_string()
       };
       return form_error(ctx, caller, &msg);
     }
@@ -185,7 +167,10 @@ fn share(ctx: &Ctx, caller: &Caller, generate: bool) -> Reply {
       return form_error(ctx, caller, &format!("Undeliverable email address: {bad}"));
     }
   }
-  let ttl = limits::ttl_v1(g, ctx.params.get("ttl"), authed);
+  let Ok(ttl) = limits::ttl(&profile.ttl_v1, ctx.params.get("ttl"), authed) else {
+    let msg = "Your plan does not include extended expiration times";
+    return form_error(ctx, caller, msg);
+  };
   let (secret, mut receipt) = new_pair(
     ctx, caller, value, passphrase, ttl, generate, recipients, truncated,
   );
@@ -231,17 +216,14 @@ fn receipt_hash(
   shown_state: Option<RState>,
   value: Option<&str>,
 ) -> Value {
-  let g = ctx.gen;
+  let profile = ctx.profile;
   let now = ctx.now;
   let state = shown_state.unwrap_or(r.state);
   let received = state == RState::Received;
   let gone = matches!(state, RState::Burned | RState::Expired | RState::Orphaned);
-  let custid = match g {
-    V0_26 => caller
-      .email()
-      .map(str::to_string)
-      .unwrap_or_else(|| "anon".into()),
-    _ => r.owner.clone().unwrap_or_else(|| "anon".into()),
+  let custid = match profile.v1_custid {
+    Custid::Caller => caller.custid().to_string(),
+    Custid::Owner => r.owner.clone().unwrap_or_else(|| "anon".into()),
   };
   let mut m = Map::new();
   m.insert("custid".into(), json!(custid));
@@ -258,7 +240,7 @@ fn receipt_hash(
       m.insert("secret_key".into(), sk.clone());
     }
   }
-  let ttl = if g.profile().ttl_doubled {
+  let ttl = if profile.ttl_doubled {
     r.ttl * 2
   } else {
     r.ttl
@@ -267,7 +249,7 @@ fn receipt_hash(
   let metadata_ttl = r.remaining(now);
   m.insert("metadata_ttl".into(), json!(metadata_ttl));
   if !received {
-    let doubled = g.profile().ttl_doubled;
+    let doubled = profile.ttl_doubled;
     let st = match secret {
       _ if mode == Mode::Recent && doubled => json!(ttl),
       Some(_) if mode == Mode::Recent => Value::Null,
@@ -278,11 +260,11 @@ fn receipt_hash(
     m.insert("secret_ttl".into(), st);
   }
   let url = match mode {
-    // v0.26 quirk: the receipt GET builds its URLs with an empty key (transcript v0.26 #7, #14-16).
+    // v0.26's receipt GET builds its URLs with an empty key (transcript v0.26 #7, #14-16).
     Mode::View => format!("{}/receipt/", ctx.base),
     _ => format!("{}/receipt/{}", ctx.base, r.key),
   };
-  if g == V0_26 {
+  if profile.v1_receipt_aliases {
     m.insert("metadata_url".into(), json!(url));
   }
   m.insert("state".into(), json!(state.legacy()));
@@ -297,7 +279,7 @@ fn receipt_hash(
     .map(|e| keys::obscure_email(e))
     .collect();
   m.insert("recipient".into(), json!(recipient));
-  if g.profile().v1_share_domain {
+  if profile.v1_share_domain {
     m.insert("share_domain".into(), json!(""));
   }
   if let Some(v) = value {
@@ -308,7 +290,7 @@ fn receipt_hash(
   if passphrase_required {
     m.insert("passphrase_required".into(), json!(r.has_passphrase));
   }
-  if g == V0_26 {
+  if profile.v1_receipt_aliases {
     m.insert("identifier".into(), json!(r.key));
     if let Some(sk) = secret_key {
       m.insert("secret_identifier".into(), sk);
@@ -328,7 +310,7 @@ fn receipt_hash(
 
 /// The v1 key sanitation of v0.24+: strip `[^a-zA-Z0-9_-]`; keys under 20 characters are a 404
 /// `{"message":"Not Found"}` (v0.24.2+).
-fn v026_key(ctx: &Ctx) -> Result<String, Reply> {
+fn sanitised_key(ctx: &Ctx) -> Result<String, Reply> {
   let k: String = ctx
     .key
     .chars()
@@ -341,8 +323,8 @@ fn v026_key(ctx: &Ctx) -> Result<String, Reply> {
 }
 
 fn path_key(ctx: &Ctx) -> Result<String, Reply> {
-  if ctx.gen.profile().v1_key_sanitised {
-    v026_key(ctx)
+  if ctx.profile.v1_key_sanitised {
+    sanitised_key(ctx)
   } else {
     Ok(ctx.key.clone())
   }
@@ -360,32 +342,23 @@ fn reveal(ctx: &Ctx, caller: &Caller) -> Reply {
   let Some(secret) = store.live_secret(&key, now) else {
     return unknown_secret(ctx, &key);
   };
-  if ctx.gen == V0_26 && now < secret.global_locked_until {
-    // v0.24.6+ passphrase lockout seen through v1's catch-all.
+  if now < secret.global_locked_until {
+    // The per-secret lockout seen through v1's catch-all.
     return form_error(ctx, caller, "An unexpected error occurred :[");
   }
   if !secret.passphrase_ok(given) {
-    match ctx.gen {
-      V0_26 => {
-        if ctx.sh.rate_mode() != crate::app::RATE_OFF {
-          note_failure(secret, now, false);
-        }
-        return unknown_secret(ctx, &key);
-      }
-      _ => {
-        drop(store);
-        if ctx.failed_passphrase(caller) {
-          return rate_limited(ctx, caller);
-        }
-        return unknown_secret(ctx, &key);
-      }
+    let limited = ctx.wrong_passphrase(caller, secret, false);
+    drop(store);
+    if limited {
+      return rate_limited(ctx, caller);
     }
+    return unknown_secret(ctx, &key);
   }
   let Some(taken) = store.take_secret(&key, now) else {
     return unknown_secret(ctx, &key);
   };
   drop(store);
-  let v = if ctx.gen.profile().v1_share_domain {
+  let v = if ctx.profile.v1_share_domain {
     json!({"value": taken.value.as_str(), "secret_key": key, "share_domain": ctx.base})
   } else {
     json!({"value": taken.value.as_str(), "secret_key": key})
@@ -400,9 +373,8 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
     Err(r) => return r,
   };
   let now = ctx.now;
-  let g = ctx.gen;
   let mut store = lock(&ctx.sh.store);
-  store.sweep(now, g.profile().marks_expired);
+  store.sweep(now);
   let Some(r) = store.live_receipt(&key, now) else {
     return unknown_secret(ctx, &key);
   };
@@ -415,16 +387,14 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
     .unwrap_or(false);
   let mut value: Option<Zeroizing<String>> = None;
   let mut shown_state = None;
-  match g {
-    V0_12 => {
-      // <= v0.18: the creator's view moves new -> viewed; this answer still shows the old state.
+  match ctx.profile.receipt_view {
+    ReceiptView::MarkViewed => {
       if pre_state == RState::New && secret_exists {
         shown_state = Some(RState::New);
         store.mark_viewed(&key, now);
       }
     }
-    V0_22 => {
-      // v0.18-v0.25: first view of a new, passphrase-less receipt shows the value and moves it to viewed.
+    ReceiptView::MarkViewedShowValue => {
       if pre_state == RState::New && secret_exists {
         let has_pass = store
           .secrets
@@ -437,10 +407,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
         store.mark_viewed(&key, now);
       }
     }
-    V0_26 => {
-      // v0.26: state unchanged; a generated value is shown once.
-      value = store.claim_generated_value(&key, now);
-    }
+    ReceiptView::ShowGeneratedOnce => value = store.claim_generated_value(&key, now),
   }
   let Some(r) = store.receipts.get(&key) else {
     return unknown_secret(ctx, &key);
@@ -461,7 +428,7 @@ fn receipt(ctx: &Ctx, caller: &Caller) -> Reply {
 
 /// `GET /private/recent`: newest first; broken on v0.22.
 fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
-  let Some(order) = ctx.gen.profile().recent_v1 else {
+  let Some(order) = ctx.profile.recent_v1 else {
     return form_error(ctx, caller, "An unexpected error occurred :[");
   };
   let Some(email) = caller.email() else {
@@ -469,10 +436,10 @@ fn recent(ctx: &Ctx, caller: &Caller) -> Reply {
   };
   let now = ctx.now;
   let mut store = lock(&ctx.sh.store);
-  store.sweep(now, ctx.gen.profile().marks_expired);
+  store.sweep(now);
   let mut items = Vec::new();
   for r in store.recent_of(email, order) {
-    if ctx.gen.profile().recent_30_days && now - r.created > 30.0 * 86400.0 {
+    if ctx.profile.recent_30_days && now - r.created > 30.0 * 86400.0 {
       continue;
     }
     let secret = store.secrets.get(&r.secret_key).filter(|s| s.expires > now);
@@ -497,7 +464,7 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
     Err(r) => return r,
   };
   let now = ctx.now;
-  let g = ctx.gen;
+  let profile = ctx.profile;
   let given = ctx.params.get("passphrase").filter(|p| !p.is_empty());
   let mut store = lock(&ctx.sh.store);
   let Some(r) = store.live_receipt(&key, now) else {
@@ -509,25 +476,15 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
     return unknown_secret(ctx, &key);
   };
   if !secret.passphrase_ok(given) {
-    match g {
-      V0_26 => {
-        if ctx.sh.rate_mode() != crate::app::RATE_OFF {
-          note_failure(secret, now, false);
-        }
-        return form_error(ctx, caller, "Double check that passphrase");
-      }
-      _ => {
-        drop(store);
-        if ctx.failed_passphrase(caller) {
-          return rate_limited(ctx, caller);
-        }
-        // <= v0.18: "Unknown secret"; v0.19+: "Double check that passphrase".
-        return match g {
-          V0_12 => unknown_secret(ctx, &key),
-          _ => form_error(ctx, caller, "Double check that passphrase"),
-        };
-      }
+    let limited = ctx.wrong_passphrase(caller, secret, false);
+    drop(store);
+    if limited {
+      return rate_limited(ctx, caller);
     }
+    return match profile.replies.burn_wrong_passphrase {
+      BurnRefusal::UnknownSecret => unknown_secret(ctx, &key),
+      BurnRefusal::DoubleCheck => form_error(ctx, caller, "Double check that passphrase"),
+    };
   }
   if !store.burn(&key, now) {
     return unknown_secret(ctx, &key);
@@ -535,13 +492,9 @@ fn burn(ctx: &Ctx, caller: &Caller) -> Reply {
   let Some(r) = store.receipts.get(&key) else {
     return unknown_secret(ctx, &key);
   };
-  // v0.12 reports the burned receipt; v0.22 and v0.26 a snapshot taken before the burn (state "new").
-  let shown = match g {
-    V0_12 => None,
-    _ => Some(pre_state),
-  };
+  let shown = profile.v1_burn_snapshot.then_some(pre_state);
   let state = receipt_hash(ctx, caller, r, None, Mode::Burn, shown, None);
-  let short = r.secret_shortkey(g.profile().burn_shortkey_len);
+  let short = r.secret_shortkey(profile.burn_shortkey_len);
   drop(store);
   ok(ctx, &json!({"state": state, "secret_shortkey": short}))
 }

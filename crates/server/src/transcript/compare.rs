@@ -23,71 +23,26 @@
 
 use serde_json::{Map, Value};
 
+use super::exchange::{header, Exchange};
 use super::json_prefix::{self, Partial};
 use super::lists::{known_records, records, shown};
-use super::Exchange;
+use super::mapping::{alphabet36, is_id, same_kind, Ctx, Mapping};
 
 /// A live answer.
 pub struct Live {
+  /// The status answered.
   pub status: u16,
   /// Lower-cased names.
   pub headers: Vec<(String, String)>,
+  /// The body as received.
   pub body: Vec<u8>,
 }
 
 impl Live {
+  /// The response header `name` (lower case).
   pub fn header(&self, name: &str) -> Option<&str> {
-    super::header(&self.headers, name)
+    header(&self.headers, name)
   }
-}
-
-/// Recorded ids and values -> live ones, learned as the replay goes.
-#[derive(Default)]
-pub struct Mapping {
-  /// Receipts the recording's server held before the transcript started.
-  pub prior: u64,
-  pairs: Vec<(String, String)>,
-  /// Recorded ids seen in answers to `generate` requests.
-  generated: Vec<String>,
-}
-
-impl Mapping {
-  /// The live form of a recorded text (request paths and bodies, links): every known recorded id
-  /// replaced by its live counterpart.
-  pub fn apply(&self, recorded: &str) -> String {
-    let mut out = recorded.to_string();
-    for (r, l) in &self.pairs {
-      if out.contains(r.as_str()) {
-        out = out.replace(r.as_str(), l);
-      }
-    }
-    out
-  }
-
-  pub(super) fn get(&self, recorded: &str) -> Option<&str> {
-    self
-      .pairs
-      .iter()
-      .find(|(r, _)| r == recorded)
-      .map(|(_, l)| l.as_str())
-  }
-
-  fn learn(&mut self, recorded: &str, live: &str) {
-    if self.get(recorded).is_none() {
-      self.pairs.push((recorded.to_string(), live.to_string()));
-      // Longest first, so that no id is replaced inside a longer one.
-      self.pairs.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
-    }
-  }
-}
-
-pub(super) struct Ctx<'a> {
-  pub(super) map: &'a mut Mapping,
-  /// This exchange's answer carries a generated password.
-  pub(super) generated: bool,
-  /// This exchange is a `generate` request (ids it shows belong to a generated secret).
-  pub(super) generating: bool,
-  pub(super) errs: Vec<String>,
 }
 
 /// Compares `live` with the recording of `ex` (whose origin `live_origin` replaces), learning ids
@@ -195,7 +150,12 @@ fn type_name(v: &Value) -> &'static str {
   }
 }
 
-pub(super) fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key: &str) {
+/// Compares one record of a list (`lists::records`).
+fn element(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str) {
+  partial(cx, rec, live, path, "");
+}
+
+fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key: &str) {
   match (rec, live) {
     (Partial::Done(r), _) => value(cx, r, live, path, key),
     (Partial::Obj(members), Value::Object(m)) => {
@@ -216,7 +176,7 @@ pub(super) fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key
         .iter()
         .filter(|p| !known_records(cx, std::slice::from_ref(&shown(p))).is_empty())
         .collect();
-      if records(cx, &items, a, path, false) {
+      if records(cx, &items, a, path, false, element) {
         return;
       }
       if a.len() < items.len() {
@@ -252,13 +212,20 @@ pub(super) fn partial(cx: &mut Ctx, rec: &Partial, live: &Value, path: &str, key
   }
 }
 
-pub(super) fn value(cx: &mut Ctx, rec: &Value, live: &Value, path: &str, key: &str) {
+fn value(cx: &mut Ctx, rec: &Value, live: &Value, path: &str, key: &str) {
   match (rec, live) {
     (Value::Object(a), Value::Object(b)) => object(cx, a, b, path),
     (Value::Array(a), Value::Array(b)) => {
       let a = known_records(cx, a);
       let whole: Vec<Partial> = a.iter().cloned().map(Partial::Done).collect();
-      if records(cx, &whole.iter().collect::<Vec<_>>(), b, path, true) {
+      if records(
+        cx,
+        &whole.iter().collect::<Vec<_>>(),
+        b,
+        path,
+        true,
+        element,
+      ) {
         return;
       }
       if a.len() != b.len() {
@@ -330,35 +297,6 @@ fn is_ttl(key: &str) -> bool {
       key,
       "expiration_in_seconds" | "current_expiration" | "realttl" | "lifespan"
     )
-}
-
-fn alphabet36(s: &str) -> bool {
-  s.bytes()
-    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-}
-
-/// A random id: a key (36-alphabet, 20+ characters) or a UUID.
-pub(super) fn is_id(s: &str) -> bool {
-  (s.len() >= 20 && alphabet36(s)) || is_uuid(s)
-}
-
-fn is_uuid(s: &str) -> bool {
-  let parts: Vec<&str> = s.split('-').collect();
-  parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-    && parts
-      .iter()
-      .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// The same kind of id: same alphabet and length (v0.12's keys are SHA-1s in base 36, 30 or 31
-/// characters long depending on leading zeros).
-fn same_kind(r: &str, l: &str) -> bool {
-  if is_uuid(r) {
-    return is_uuid(l);
-  }
-  let lengths_ok = r.len() == l.len()
-    || (r.len().abs_diff(l.len()) == 1 && r.len().min(l.len()) >= 30 && r.len().max(l.len()) == 31);
-  alphabet36(l) && lengths_ok
 }
 
 fn is_symbol(c: char) -> bool {

@@ -1,24 +1,9 @@
 //! Rebuilding a request from a recorded curl command line.
 
-use super::Exchange;
-
-/// A recorded request.
-#[derive(Debug, Clone)]
-pub struct Request {
-  pub method: String,
-  /// Path and query, as recorded (keys are the recording's own).
-  pub path: String,
-  /// Request headers the command line set (a form body gets its content type).
-  pub headers: Vec<(String, String)>,
-  pub body: Vec<u8>,
-  /// `user:token` of `-u`.
-  pub user: Option<String>,
-  /// `http://host:port` the recording addressed (links in its answers start with it).
-  pub origin: String,
-}
+use super::exchange::{Exchange, Request};
 
 /// Splits a command line as a POSIX shell would (backslash escapes, single and double quotes).
-pub fn shell_words(s: &str) -> Vec<String> {
+pub(crate) fn shell_words(s: &str) -> Vec<String> {
   let mut out = Vec::new();
   let mut cur = String::new();
   let mut has = false;
@@ -140,7 +125,7 @@ fn json_tail(head: &str, path: &str, previous: &[Exchange]) -> String {
 }
 
 /// Rebuilds the request of one `$ curl …` line. `previous`: the exchanges before it in the file.
-pub fn parse(cmd: &str, previous: &[Exchange]) -> Request {
+pub(crate) fn parse(cmd: &str, previous: &[Exchange]) -> Request {
   let words = shell_words(cmd.trim_start_matches('$').trim());
   let mut method = None;
   let mut data: Vec<String> = Vec::new();

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 /// A JSON value, or what a cut-off text shows of one.
 #[derive(Debug)]
-pub enum Partial {
+pub(crate) enum Partial {
   Done(Value),
   /// An object cut short: the members seen (the last one may itself be cut).
   Obj(Vec<(String, Partial)>),
@@ -17,7 +17,7 @@ pub enum Partial {
 }
 
 /// Parses `text`; a complete document gives `Done`.
-pub fn parse(text: &str) -> Partial {
+pub(crate) fn parse(text: &str) -> Partial {
   if let Ok(v) = serde_json::from_str(text) {
     return Partial::Done(v);
   }

@@ -2,8 +2,11 @@
 
 use serde_json::Value;
 
-use super::compare::{is_id, partial, Ctx};
 use super::json_prefix::Partial;
+use super::mapping::{is_id, Ctx};
+
+/// How a list's records are compared one by one (`compare.rs` passes its own comparison).
+pub(super) type Element = fn(&mut Ctx, &Partial, &Value, &str);
 
 /// The id of a listed record (`metadata_key` / `identifier`).
 pub(super) fn record_id(v: &Value) -> Option<&str> {
@@ -32,6 +35,7 @@ pub(super) fn records(
   live: &[Value],
   path: &str,
   complete: bool,
+  element: Element,
 ) -> bool {
   // What each recorded record shows whole (a cut one: its complete members).
   let shown: Vec<Value> = rec.iter().map(|p| shown(p)).collect();
@@ -64,7 +68,7 @@ pub(super) fn records(
   }
   for (i, r) in rec.iter().enumerate() {
     if let Some(l) = live.iter().find(|l| record_id(l) == Some(ids[i].as_str())) {
-      partial(cx, r, l, &format!("{path}[{i}]"), "");
+      element(cx, r, l, &format!("{path}[{i}]"));
     }
   }
   let rec_order = order(&shown);
