@@ -13,8 +13,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Answers larger than this are refused (a v0.18-v0.23 identity plan allows 10 000 000-character
 /// secrets, which arrive JSON-escaped).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// Retries of a safe request after its first attempt.
 pub const DEFAULT_RETRIES: u32 = 2;
+/// The backoff's base: the first retry waits up to this long.
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_millis(250);
+/// The longest wait between attempts.
 pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(8);
 
 /// The OTS API a client speaks: v1 (every generation, 2.1.1's default) or v2 (v0.19+).
