@@ -382,8 +382,8 @@ fn status_fault(status: u16, html: bool) -> Reply {
   }
 }
 
-/// An injected `rateLimited`: the v2 style's body on a v2 route where it has its own, else the
-/// message every generation's v1 limiter uses.
+/// An injected `rateLimited` (a limiter in front of the application, not the application's own):
+/// on a v2 route the v2 style's error body where it has one, else a plain `message`.
 fn rate_fault(profile: &Profile, v2: bool, retry_after: u64) -> Reply {
   let body = profile
     .v2
