@@ -71,7 +71,7 @@ calls! {
     options: Option<SecretOptions>,
   ) -> "Promise<RevealedSecret & Record<string, unknown>>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
-  } |c| e2e::retrieve_secret(&c, &link_or_key.0, passphrase, &call);
+  } |c| e2e::retrieve_secret(&c, &link_or_key.0, None, passphrase, &call);
 
   retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
     -> "Promise<Receipt & Record<string, unknown>>" {

@@ -81,7 +81,9 @@ async function get(values, positionals) {
   const pass = await passphrase('get', values, stdinFree)
   const result = await client.retrieveSecret(key, pass === undefined ? undefined : { passphrase: pass }).catch((err) => {
     // The secret is gone from the server: keep the envelope that did not decrypt (exit code 9).
-    if (err && typeof err.envelope === 'string') print(err.envelope)
+    // Text that is not an envelope (a server that did not keep what was sealed) is not printed:
+    // stdout is where the secret goes, and that text is the server's, not the sender's.
+    if (err && typeof err.envelope === 'string' && err.envelope.trimStart().startsWith('ots-e2e/')) print(err.envelope)
     throw err
   })
   if (values.json) return printJson(result)

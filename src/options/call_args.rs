@@ -50,7 +50,7 @@ pub struct LinkOrKey(pub Zeroizing<String>);
 from_js!(LinkOrKey as "string", |v| match type_name(&v).map_err(|_| Bad::Threw("key".into()))? {
   "string" => {
     let s = Zeroizing::new(String::from_unknown(v)?);
-    ots_core::e2e::calls::split_link_or_key(&s)?;
+    ots_core::e2e::calls::split_link_or_key(&s, None)?;
     Ok(LinkOrKey(s))
   }
   "undefined" => Err(ots_core::key::invalid_key("undefined").into()),

@@ -100,28 +100,34 @@ impl Client {
   pub async fn share(&self, mut params: ShareParams, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut params.options)?;
+    let domain = params.options.share_domain.clone();
     let req = match self.version {
       ApiVersion::V1 => v1::share(&params),
       ApiVersion::V2 => v2::conceal(&params),
     };
     drop(params);
-    self.call(req, call).await
+    let mut receipt = self.call(req, call).await?;
+    Self::link_on_requested_domain(domain.as_deref(), &mut receipt);
+    Ok(receipt)
   }
 
   /// Has the server generate a secret; the receipt carries its `value`.
   pub async fn generate(&self, mut options: CreateOptions, call: &CallOptions) -> Result<Receipt> {
     let call = &self.start(call);
     self.apply_defaults(&mut options)?;
-    match self.version {
-      ApiVersion::V1 => self.call(v1::generate(&options), call).await,
+    let mut receipt = match self.version {
+      ApiVersion::V1 => self.call(v1::generate(&options), call).await?,
       ApiVersion::V2 => {
         let created = self.call(v2::generate(&options), call).await?;
         if created.value.is_some() {
-          return Ok(created);
+          created
+        } else {
+          self.read_generated_value(created, call).await?
         }
-        self.read_generated_value(created, call).await
       }
-    }
+    };
+    Self::link_on_requested_domain(options.share_domain.as_deref(), &mut receipt);
+    Ok(receipt)
   }
 
   /// Servers from v0.24 show a generated value only on the creator's first receipt view
@@ -292,9 +298,33 @@ impl Client {
     })
   }
 
+  /// The `shareDomain` a share or generate with `options` asks for: the call's, else the client's.
+  pub fn requested_share_domain<'a>(&'a self, options: &'a CreateOptions) -> Option<&'a str> {
+    options
+      .share_domain
+      .as_deref()
+      .or(self.share_domain.as_deref())
+      .filter(|d| !d.is_empty())
+  }
+
+  /// The link of a new secret goes on the `shareDomain` the caller asked for, whatever the server
+  /// answered (`wire::add_share_link` put it on the `url` or the server's bare host name).
+  fn link_on_requested_domain(domain: Option<&str>, receipt: &mut Receipt) {
+    if let Some(d) = domain {
+      crate::wire::set_share_link(receipt, &format!("https://{d}"));
+    }
+  }
+
   fn apply_defaults(&self, options: &mut CreateOptions) -> Result<()> {
-    if options.share_domain.is_none() {
-      options.share_domain.clone_from(&self.share_domain);
+    options.share_domain = self.requested_share_domain(options).map(str::to_owned);
+    if options
+      .share_domain
+      .as_deref()
+      .is_some_and(|d| !crate::wire::is_bare_host(d))
+    {
+      return Err(Error::input(
+        "shareDomain: expected a host name such as secrets.example.com (no scheme, port, path or credentials): links are https://<shareDomain>/secret/<key>",
+      ));
     }
     if options.recipient.is_some() && self.is_anonymous() {
       return Err(Error::new(

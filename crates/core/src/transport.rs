@@ -9,14 +9,14 @@ use std::time::Duration;
 use crate::config::{ClientConfig, RetryPolicy};
 use crate::error::{bounded, Error, ErrorKind, Result};
 use crate::secret_buf::SecretBuf;
-use crate::wire::{Method, RawResponse, RequestSpec, Retry};
+use crate::wire::{Body, Method, RawResponse, RequestSpec, Retry};
 use base64::Engine;
 use bytes::Bytes;
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-const MAX_REDIRECTS: usize = 5;
+mod redirect;
 
 /// Per-call settings.
 #[derive(Debug, Default, Clone)]
@@ -75,20 +75,12 @@ impl std::fmt::Debug for Transport {
 
 impl Transport {
   pub fn new(config: &ClientConfig) -> Result<Self> {
-    let base_origin = reqwest::Url::parse(&config.base_url)
+    let base = reqwest::Url::parse(&config.base_url)
       .map_err(|e| Error::input(format!("Invalid url: {e}")))?;
-    let base = base_origin.clone();
     let mut authority = host_port(&base).unwrap_or_else(|| "the server".to_owned());
-    let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-      // Credentials never travel to another origin, and never from https to http: such redirects
-      // are not followed and the 3xx answer is reported as it is.
-      let same_origin = attempt.url().origin() == base_origin.origin();
-      if attempt.previous().len() >= MAX_REDIRECTS || !same_origin {
-        attempt.stop()
-      } else {
-        attempt.follow()
-      }
-    });
+    // Redirects are followed here, not by reqwest, because whether one may be depends on the call
+    // (`attempt`): reqwest's policy sees only the URL.
+    let redirect = reqwest::redirect::Policy::none();
 
     let auth = config
       .credentials
@@ -232,15 +224,19 @@ impl Transport {
     u
   }
 
-  async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
-    let method = match req.method {
-      Method::Get => reqwest::Method::GET,
-      Method::Post => reqwest::Method::POST,
-    };
+  /// The request for `url` (the first hop, or a redirect's target): `method` and `body` are the
+  /// spec's unless a redirect changed them.
+  fn build(
+    &self,
+    method: reqwest::Method,
+    url: reqwest::Url,
+    body: Option<&Body>,
+  ) -> reqwest::Request {
+    let post = method == reqwest::Method::POST;
     // Built in place rather than through a RequestBuilder, whose every step moves the whole
     // request; Accept and Authorization are the client's default headers.
-    let mut request = reqwest::Request::new(method, self.request_url(&req.path));
-    match &req.body {
+    let mut request = reqwest::Request::new(method, url);
+    match body {
       Some(body) => {
         request
           .headers_mut()
@@ -248,15 +244,53 @@ impl Transport {
         *request.body_mut() = Some(body.bytes.clone().into());
       }
       // Some servers (Rack) want a length on an empty POST.
-      None if req.method == Method::Post => {
+      None if post => {
         request
           .headers_mut()
           .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
       }
       None => {}
     }
+    request
+  }
+
+  /// Sends `req` once, following redirects only where [`redirect::may_follow`] allows: never for
+  /// a call that creates or consumes a secret (a second POST of a reveal could be the one that
+  /// consumes it, and the user should fix the `url` rather than rely on the hop), and only to the
+  /// same origin for the others (credentials never travel elsewhere, nor from https to http).
+  async fn attempt(&self, req: &RequestSpec) -> std::result::Result<RawResponse, Failure> {
+    let mut method = match req.method {
+      Method::Get => reqwest::Method::GET,
+      Method::Post => reqwest::Method::POST,
+    };
+    let mut url = self.request_url(&req.path);
+    let mut body = req.body.as_ref();
     let fail = |e| Failure::from_reqwest(e, &self.authority);
-    let mut resp = self.http.execute(request).await.map_err(fail)?;
+    let mut hops = 0;
+    let mut resp = loop {
+      let resp = self
+        .http
+        .execute(self.build(method.clone(), url.clone(), body))
+        .await
+        .map_err(fail)?;
+      let Some(target) = redirect::target(&resp, &url) else {
+        break resp;
+      };
+      let status = resp.status().as_u16();
+      drop(resp);
+      if let Err(why) = redirect::may_follow(req.op, &self.base, &target, hops) {
+        return Err(Failure::after_sending(redirect::refused(
+          req, status, &target, why,
+        )));
+      }
+      hops += 1;
+      // What browsers and reqwest do: 303, and 301/302 after a POST, continue as a GET.
+      if status == 303 || (matches!(status, 301 | 302) && method == reqwest::Method::POST) {
+        method = reqwest::Method::GET;
+        body = None;
+      }
+      url = target;
+    };
 
     let status = resp.status().as_u16();
     let headers = resp.headers();

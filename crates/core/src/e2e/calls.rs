@@ -10,7 +10,7 @@ use crate::answers::{Receipt, RevealedSecret};
 use crate::client::{CallOptions, Client};
 use crate::error::{Envelope, Error, ErrorKind, Result};
 use crate::key::{invalid_key, is_valid_key};
-use crate::wire::ShareParams;
+use crate::wire::{set_share_link, ShareParams};
 
 /// `share(secret, { encrypt: true })`: seals the secret, shares the envelope, and puts the key in
 /// the fragment of `share_link`. Everything else in the answer is the server's, as for a plain share.
@@ -22,7 +22,12 @@ pub async fn share(
   let sealed = seal(&params.secret)?;
   // The plaintext's buffer is wiped as it is replaced.
   params.secret = Zeroizing::new(sealed.envelope);
+  let asked = client.requested_share_domain(&params.options).is_some();
   let mut answer = client.share(params, call).await?;
+  if !asked {
+    // The link carries the key: on the `url`, never on a domain only the server named.
+    set_share_link(&mut answer, client.base_url());
+  }
   match &mut answer.share_link {
     Some(link) => {
       link.push('#');
@@ -36,47 +41,87 @@ pub async fn share(
   }
 }
 
-/// `retrieveSecret(linkOrKey)`: reveals the secret; when the link has a key in its fragment and the
-/// secret is an envelope, opens it (`value` is the plaintext, `encrypted: true`). An envelope without
-/// a key comes back as it is, with `encrypted: true`; an envelope that does not open rejects with a
-/// `DecryptionError` that carries it. Either way the revealed secret, gone from the server, is kept.
+/// `retrieveSecret(linkOrKey)`: reveals the secret; when the caller gave a key (the link's fragment,
+/// or `key`), the secret must be an envelope that opens with it: anything else the server sends
+/// (plain text, nothing, an envelope that does not open) is a `DecryptionError` carrying what came,
+/// never a resolved value, so a server cannot downgrade a sealed secret. Without a key an envelope
+/// comes back as it is, with `encrypted: true`, and a plain secret as always. Either way the
+/// revealed secret, gone from the server, is kept.
 pub async fn retrieve_secret(
   client: &Client,
   link_or_key: &str,
+  separate_key: Option<&str>,
   passphrase: Option<Zeroizing<String>>,
   call: &CallOptions,
 ) -> Result<RevealedSecret> {
-  let (key, root) = split_link_or_key(link_or_key)?;
+  let (key, root) = split_link_or_key(link_or_key, separate_key)?;
   let mut answer = client.retrieve_secret(key, passphrase, call).await?;
-  let Some(value) = &mut answer.value else {
+  let Some(root) = root else {
+    if answer.value.as_deref().is_some_and(|v| is_envelope(v)) {
+      answer.encrypted = Some(true);
+    }
     return Ok(answer);
   };
+  let Some(value) = answer.value.as_mut().filter(|v| !v.is_empty()) else {
+    return Err(Error::new(
+      ErrorKind::Decryption,
+      "Decryption failed: the server's answer has no secret to decrypt (a key was given, so an envelope was expected)",
+    ));
+  };
   if !is_envelope(value) {
-    return Ok(answer);
+    return Err(downgraded(value));
   }
-  if let Some(root) = root {
-    match open(value, &root) {
-      Ok(plaintext) => {
-        let mut envelope = std::mem::replace(&mut **value, String::from(plaintext.as_str()));
-        envelope.zeroize();
-      }
-      Err(failure) => return Err(decryption_error(failure, value)),
+  match open(value, &root) {
+    Ok(plaintext) => {
+      let mut envelope = std::mem::replace(&mut **value, String::from(plaintext.as_str()));
+      envelope.zeroize();
     }
+    Err(failure) => return Err(decryption_error(failure, value)),
   }
   answer.encrypted = Some(true);
   Ok(answer)
 }
 
-/// The secret key and, when the fragment has one, the decryption key of a link or key. Checked
-/// before anything is sent (a bad fragment must not cost the secret); the `InputError` is
-/// [`invalid_key`]'s, given the input without its fragment.
-pub fn split_link_or_key(link_or_key: &str) -> Result<(&str, Option<RootKey>)> {
+/// A key was given but the server sent text that is not an envelope: it did not keep what was
+/// sealed (or is lying). The text is carried in `envelope` (the secret is gone from the server;
+/// nothing is lost), the message says only how long it is.
+fn downgraded(text: &str) -> Error {
+  let mut err = Error::new(
+    ErrorKind::Decryption,
+    format!(
+      "Decryption failed: a key was given but the server sent {} characters that are not an end-to-end encrypted envelope (not what was sealed; the text is in the error's envelope)",
+      text.chars().count()
+    ),
+  );
+  err.envelope = Some(Box::new(Envelope(text.to_owned())));
+  err
+}
+
+/// The secret key and, when the caller gave one (in the link's fragment, or `separate_key`), the
+/// decryption key. Checked before anything is sent (a bad key must not cost the secret); the
+/// `InputError` is [`invalid_key`]'s, given the input without its fragment. A key both in the link
+/// and separately must be the same key.
+pub fn split_link_or_key<'a>(
+  link_or_key: &'a str,
+  separate_key: Option<&str>,
+) -> Result<(&'a str, Option<RootKey>)> {
   let parsed = parse_link(link_or_key);
   let key = parsed
     .key
     .filter(|k| is_valid_key(k))
     .ok_or_else(|| invalid_key(parsed.display))?;
-  let root = parsed.fragment.map(RootKey::from_fragment).transpose()?;
+  let in_link = parsed.fragment.map(RootKey::from_fragment).transpose()?;
+  let separate = separate_key
+    .map(|k| RootKey::from_fragment(k.strip_prefix('#').unwrap_or(k)))
+    .transpose()?;
+  let root = match (in_link, separate) {
+    (Some(a), Some(b)) if *a.to_fragment() != *b.to_fragment() => {
+      return Err(Error::input(
+        "key: the link's #fragment holds another decryption key; give one of them",
+      ))
+    }
+    (a, b) => a.or(b),
+  };
   Ok((key, root))
 }
 

@@ -75,7 +75,11 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     let (without, fragment) = link.split_once('#').unwrap();
     assert!(without.ends_with(text(&shared, "secret_key")), "{link}");
     assert_eq!(fragment.len(), 43);
-    let opened = json(retrieve_secret(&client, link, None, &call).await.unwrap());
+    let opened = json(
+      retrieve_secret(&client, link, None, None, &call)
+        .await
+        .unwrap(),
+    );
     assert_eq!(
       text(&opened, "value"),
       "pâté 🔑 launch code",
@@ -86,7 +90,7 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     // Without the fragment, the same kind of secret comes back as the envelope the server kept.
     let shared = json(share(&client, params("second"), &call).await.unwrap());
     let kept = json(
-      retrieve_secret(&client, text(&shared, "secret_key"), None, &call)
+      retrieve_secret(&client, text(&shared, "secret_key"), None, None, &call)
         .await
         .unwrap(),
     );
@@ -113,7 +117,7 @@ async fn the_largest_plaintext_fits_v0_26_and_one_byte_more_is_refused_unsent() 
       .unwrap(),
   );
   let opened = json(
-    retrieve_secret(&client, text(&shared, "share_link"), None, &call)
+    retrieve_secret(&client, text(&shared, "share_link"), None, None, &call)
       .await
       .unwrap(),
   );
@@ -139,15 +143,21 @@ async fn a_bad_fragment_consumes_nothing_and_a_wrong_key_keeps_the_envelope() {
   let link = text(&shared, "share_link").to_owned();
   let (base, fragment) = link.split_once('#').unwrap();
 
-  let err = retrieve_secret(&client, &format!("{base}#{}", &fragment[1..]), None, &call)
-    .await
-    .unwrap_err();
+  let err = retrieve_secret(
+    &client,
+    &format!("{base}#{}", &fragment[1..]),
+    None,
+    None,
+    &call,
+  )
+  .await
+  .unwrap_err();
   assert_eq!(err.kind, ErrorKind::Input);
   assert!(!err.message.contains(&fragment[1..]), "{}", err.message);
   assert_eq!(reveals(&server), 0, "the secret was not revealed");
 
   let wrong = RootKey::from_bytes([9; 32]).to_fragment();
-  let err = retrieve_secret(&client, &format!("{base}#{}", &*wrong), None, &call)
+  let err = retrieve_secret(&client, &format!("{base}#{}", &*wrong), None, None, &call)
     .await
     .unwrap_err();
   assert_eq!(err.kind, ErrorKind::Decryption);
@@ -162,6 +172,7 @@ async fn a_bad_fragment_consumes_nothing_and_a_wrong_key_keeps_the_envelope() {
   let err = retrieve_secret(
     &client,
     "https://x.example/private/abcdefghijklmnopqrstu#k",
+    None,
     None,
     &call,
   )
@@ -181,13 +192,64 @@ async fn plain_secrets_read_through_a_link_are_untouched() {
   let call = CallOptions::default();
   let shared = json(client.share(params("plain"), &call).await.unwrap());
   let got = json(
-    retrieve_secret(&client, text(&shared, "share_link"), None, &call)
+    retrieve_secret(&client, text(&shared, "share_link"), None, None, &call)
       .await
       .unwrap(),
   );
   assert_eq!(text(&got, "value"), "plain");
   assert!(got.get("encrypted").is_none());
   server.close().await;
+}
+
+/// docs/E2E.md "No downgrade": with a key, a plain secret (what a server that did not keep the
+/// envelope sends) is a `DecryptionError` carrying the text, never a value; with the key given
+/// separately too, and with no value at all.
+#[tokio::test]
+async fn with_a_key_anything_but_an_envelope_is_a_decryption_error() {
+  let (server, client) = setup(Generation::V0_26, ApiVersion::V2).await;
+  let call = CallOptions::default();
+  let fragment = RootKey::from_bytes([3; 32]).to_fragment();
+  for separate in [false, true] {
+    let shared = json(
+      client
+        .share(params("chosen by the server"), &call)
+        .await
+        .unwrap(),
+    );
+    let link = text(&shared, "share_link");
+    let (input, key) = if separate {
+      (link.to_owned(), Some(fragment.as_str()))
+    } else {
+      (format!("{link}#{}", &*fragment), None)
+    };
+    let err = retrieve_secret(&client, &input, key, None, &call)
+      .await
+      .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Decryption, "{}", err.message);
+    assert!(!err.message.contains("chosen"), "{}", err.message);
+    assert_eq!(
+      err.envelope.map(|e| e.0).as_deref(),
+      Some("chosen by the server")
+    );
+  }
+  server.close().await;
+}
+
+#[test]
+fn a_key_in_the_link_and_a_separate_key_must_agree() {
+  let key = "abcdefghijklmnopqrstu";
+  let a = RootKey::from_bytes([1; 32]).to_fragment();
+  let b = RootKey::from_bytes([2; 32]).to_fragment();
+  let link = format!("https://h.example/secret/{key}#{}", &*a);
+  let (k, root) = split_link_or_key(&link, Some(&a)).unwrap();
+  assert_eq!(k, key);
+  assert_eq!(root.unwrap().to_fragment().as_str(), a.as_str());
+  let (_, root) = split_link_or_key(key, Some(&format!("#{}", &*b))).unwrap();
+  assert_eq!(root.unwrap().to_fragment().as_str(), b.as_str());
+  let err = split_link_or_key(&link, Some(&b)).unwrap_err();
+  assert_eq!(err.kind, ErrorKind::Input);
+  assert!(!err.message.contains(a.as_str()) && !err.message.contains(b.as_str()));
+  assert!(split_link_or_key(key, Some("short")).is_err());
 }
 
 #[test]

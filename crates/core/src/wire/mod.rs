@@ -353,29 +353,50 @@ pub(crate) struct Context<'a> {
   pub include_raw: bool,
 }
 
-/// `share_link` = `<url>/secret/<secret_key>` (2.1.1's `{share_link, ...response}`), replacing
-/// one the server sent. When the secret was created on a custom domain (`share_domain`), the link
-/// is on that domain, as the server's own links are. Without a secret key, no link.
+/// `share_link` = `<origin>/secret/<secret_key>` (2.1.1's `{share_link, ...response}`), replacing
+/// one the server sent. The link's origin is the client's, never one the server chose: the
+/// configured `url`, or `https://<share_domain>` when the answer's `share_domain` is a bare host
+/// name ([`is_bare_host`]: no scheme, port, path or credentials), as the server's own links are for
+/// a custom domain. Anything else in `share_domain` (`https://attacker.example`, `javascript://...`)
+/// is ignored and the link is on the `url`. `share` and `generate` then put the link on the
+/// `shareDomain` the caller asked for, and an end-to-end share on the `url` unless the caller asked
+/// (`Client::share`, `e2e::calls::share`). Without a secret key, no link.
 pub(crate) fn add_share_link(ctx: &Context<'_>, receipt: &mut Receipt) {
+  let origin = match receipt.share_domain.as_deref().filter(|d| is_bare_host(d)) {
+    Some(d) => format!("https://{d}"),
+    None => ctx.base_url.to_owned(),
+  };
+  set_share_link(receipt, &origin);
+}
+
+/// Puts `share_link` on `origin` (a configured `url`, or `https://` and a bare host name).
+pub(crate) fn set_share_link(receipt: &mut Receipt, origin: &str) {
   let Some(key) = receipt.secret_key.as_deref().filter(|k| !k.is_empty()) else {
     return;
   };
-  let link = match receipt.share_domain.as_deref() {
-    Some(d) if d.contains("://") => format!("{}/secret/{key}", d.trim_end_matches('/')),
-    Some(d) if !d.is_empty() && is_hostname(d) => format!("https://{d}/secret/{key}"),
-    _ => format!("{}/secret/{key}", ctx.base_url),
-  };
-  receipt.share_link = Some(link);
+  let link = format!("{}/secret/{key}", origin.trim_end_matches('/'));
+  if let Some(mut old) = receipt.share_link.replace(link) {
+    zeroize::Zeroize::zeroize(&mut old);
+  }
   if !receipt.extra.is_empty() {
     receipt.extra.0.shift_remove("share_link");
   }
 }
 
-fn is_hostname(d: &str) -> bool {
+/// A host name and nothing else (`secrets.example.com`): dot-separated labels of ASCII letters,
+/// digits and inner hyphens, as DNS has them. No scheme, port, path, userinfo or whitespace, so
+/// `https://` + it is a link on that host and no other.
+pub(crate) fn is_bare_host(d: &str) -> bool {
   d.len() <= 253
-    && d
-      .bytes()
-      .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b':')
+    && !d.is_empty()
+    && d.split('.').all(|label| {
+      (1..=63).contains(&label.len())
+        && label
+          .bytes()
+          .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+    })
 }
 
 /// Percent-encodes form fields into a buffer of exactly the right size (it is never reallocated,
@@ -453,6 +474,50 @@ mod tests {
       serde_json::from_value(json!({"custid":"a","state":"received"})).unwrap();
     add_share_link(&ctx, &mut rec);
     assert!(rec.share_link.is_none());
+  }
+
+  /// The server does not choose where a link points: only a bare host name is taken from it.
+  #[test]
+  fn share_links_are_on_the_url_or_a_bare_host_name() {
+    let ctx = Context {
+      base_url: "http://127.0.0.1:7143/ots",
+      username: None,
+      include_raw: false,
+    };
+    let link = |domain: Value| {
+      let mut rec: Receipt =
+        serde_json::from_value(json!({"secret_key":"abc","share_domain":domain})).unwrap();
+      add_share_link(&ctx, &mut rec);
+      rec.share_link.clone().unwrap()
+    };
+    assert_eq!(
+      link(json!("links.example.com")),
+      "https://links.example.com/secret/abc"
+    );
+    for hostile in [
+      "https://attacker.example",
+      "javascript://%0aalert(document.domain)//",
+      "data://text/html,<script>alert(1)</script>",
+      "attacker.example:8443",
+      "user@attacker.example",
+      "attacker.example/path",
+      "attacker.example?x",
+      "attacker.example#x",
+      " attacker.example",
+      "-bad.example",
+      "a..example",
+      "",
+      "http://127.0.0.1:7144",
+    ] {
+      assert_eq!(
+        link(json!(hostile)),
+        "http://127.0.0.1:7143/ots/secret/abc",
+        "{hostile:?}"
+      );
+    }
+    assert_eq!(link(Value::Null), "http://127.0.0.1:7143/ots/secret/abc");
+    assert!(is_bare_host(&format!("{}.example", "a".repeat(63))));
+    assert!(!is_bare_host(&format!("{}.example", "a".repeat(64))));
   }
 
   #[test]
