@@ -52,8 +52,12 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-  pub(crate) fn new(generation: Generation, username: String, api_key: String) -> Shared {
-    let profile = generation.profile();
+  pub(crate) fn new(
+    generation: Generation,
+    profile: &'static Profile,
+    username: String,
+    api_key: String,
+  ) -> Shared {
     let sh = Shared {
       generation,
       profile,

@@ -78,6 +78,14 @@ pub struct Server {
 impl Server {
   /// Binds 127.0.0.1:`port` and serves until [`Server::close`]. Must run inside a tokio runtime.
   pub async fn start(options: ServerOptions) -> std::io::Result<Server> {
+    Server::start_with(options.generation.profile(), options).await
+  }
+
+  /// [`Server::start`] with any profile (a test can try a generation before it has a name).
+  pub(crate) async fn start_with(
+    profile: &'static profile::Profile,
+    options: ServerOptions,
+  ) -> std::io::Result<Server> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let addr = listener.local_addr()?;
     let api_key = if options.api_key.is_empty() {
@@ -90,7 +98,12 @@ impl Server {
     } else {
       options.username.clone()
     };
-    let shared = Arc::new(app::Shared::new(options.generation, username, api_key));
+    let shared = Arc::new(app::Shared::new(
+      options.generation,
+      profile,
+      username,
+      api_key,
+    ));
     let token = CancellationToken::new();
     let tracker = TaskTracker::new();
     let handle = tokio::spawn(http::serve(

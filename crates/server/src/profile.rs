@@ -376,3 +376,94 @@ pub(crate) static V0_26: Profile = Profile {
   v2_guest_routes: true,
   v2_version: r#"{"success":true,"version":["0","0","0"],"locale":"en"}"#,
 };
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::router::{route, Route};
+  use crate::{Server, ServerOptions};
+  use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+  /// The worked example of docs/DESIGN.md ("Adding a generation"): answers like v0.26, without
+  /// v1's `receipt/…` routes and without `recent`'s 30-day window.
+  static EXAMPLE: Profile = Profile {
+    name: "v0.24",
+    v1_receipt_routes: false,
+    recent_30_days: false,
+    ..V0_26
+  };
+
+  /// One request on a fresh connection: (status, body).
+  async fn send(server: &Server, head: &str, body: &str) -> (u16, serde_json::Value) {
+    let mut s = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let auth = base64::Engine::encode(
+      &base64::engine::general_purpose::STANDARD,
+      format!("{}:{}", server.username(), server.api_key()),
+    );
+    let req = format!(
+      "{head} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\nConnection: close\r\n\
+       Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+      body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or_default())
+  }
+
+  #[tokio::test]
+  async fn a_generation_is_one_profile() {
+    let receipt_route = "GET /api/v1/receipt/:key";
+    assert_eq!(route(&V0_26, receipt_route), Route::V1Receipt);
+    assert_eq!(
+      route(&EXAMPLE, receipt_route),
+      Route::NotFound { v2: false }
+    );
+
+    let server = Server::start_with(&EXAMPLE, ServerOptions::default())
+      .await
+      .unwrap();
+    let (status, shared) = send(&server, "POST /api/v1/share", "secret=hello").await;
+    assert_eq!(status, 200, "{shared}");
+    let key = shared["metadata_key"].as_str().unwrap().to_string();
+    assert_eq!(key.len(), 62, "v0.26's key shape");
+    let (status, _) = send(&server, &format!("GET /api/v1/receipt/{key}"), "").await;
+    assert_eq!(status, 404, "no v1 receipt/… route");
+    let (status, viewed) = send(&server, &format!("GET /api/v1/private/{key}"), "").await;
+    assert_eq!(
+      (status, &viewed["identifier"]),
+      (200, &shared["metadata_key"])
+    );
+    // v2 answers in v0.26's style (`record.receipt`), without writing one line of it.
+    let (status, made) = send(&server, "POST /api/v2/secret/conceal", "secret[secret]=x").await;
+    assert_eq!(status, 200, "{made}");
+    assert!(
+      made["record"]["receipt"]["identifier"].is_string(),
+      "{made}"
+    );
+    // A receipt made 31 days ago (its secret lived 30 days, the receipt lives 60) is listed:
+    // no 30-day window, where v0.26 has one.
+    for (profile, listed) in [(&EXAMPLE, true), (&V0_26, false)] {
+      let server = Server::start_with(profile, ServerOptions::default())
+        .await
+        .unwrap();
+      let (_, old) = send(&server, "POST /api/v1/share", "secret=old&ttl=2592000").await;
+      server.advance_clock(31 * 86_400);
+      let (status, recent) = send(&server, "GET /api/v2/receipt/recent", "").await;
+      assert_eq!(status, 200, "{recent}");
+      let ids: Vec<&str> = recent["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["identifier"].as_str())
+        .collect();
+      let old = old["metadata_key"].as_str().unwrap();
+      assert_eq!(ids.contains(&old), listed, "{}: {recent}", profile.name);
+      server.close().await;
+    }
+    server.close().await;
+  }
+}
