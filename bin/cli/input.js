@@ -11,14 +11,32 @@ const tty = require('node:tty')
 const { Interrupted } = require('./exit-codes.js')
 const { usageError } = require('./options.js')
 
-async function readStdinBytes() {
+/**
+ * Every byte of `input` in one Buffer. The chunks it arrived in are zeroed once copied, and the
+ * caller zeroes the one it gets once it has made its string (`text`): of what stdin carried, only
+ * the JS string is left, which V8 owns and no program can wipe (README "Security notes").
+ */
+async function readStdinBytes(input = process.stdin) {
   const chunks = []
-  for await (const chunk of process.stdin) chunks.push(chunk)
-  return Buffer.concat(chunks)
+  try {
+    for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    return Buffer.concat(chunks)
+  } finally {
+    for (const chunk of chunks) chunk.fill(0)
+  }
 }
 
-async function readStdin() {
-  return (await readStdinBytes()).toString('utf8')
+/** `bytes` as UTF-8 text; `bytes` is zeroed. */
+function text(bytes) {
+  try {
+    return bytes.toString('utf8')
+  } finally {
+    bytes.fill(0)
+  }
+}
+
+async function readStdin(input = process.stdin) {
+  return text(await readStdinBytes(input))
 }
 
 /**
@@ -26,10 +44,13 @@ async function readStdin() {
  * `ots get > g` give back f exactly. Text that is not UTF-8 would not survive (it would be
  * replaced by U+FFFD), so it is refused rather than changed.
  */
-async function secretFromStdin(command) {
-  const bytes = await readStdinBytes()
-  if (!isUtf8(bytes)) throw usageError(command, 'the secret on stdin is not UTF-8 text (encode binary data first, e.g. with base64)')
-  return bytes.toString('utf8')
+async function secretFromStdin(command, input = process.stdin) {
+  const bytes = await readStdinBytes(input)
+  if (!isUtf8(bytes)) {
+    bytes.fill(0)
+    throw usageError(command, 'the secret on stdin is not UTF-8 text (encode binary data first, e.g. with base64)')
+  }
+  return text(bytes)
 }
 
 /** A terminal to prompt on: stdin if it is one, else /dev/tty (POSIX). */
@@ -92,4 +113,4 @@ async function passphrase(command, values, stdinFree) {
   return undefined
 }
 
-module.exports = { readStdin, secretFromStdin, hiddenPrompt, passphrase }
+module.exports = { readStdin, readStdinBytes, secretFromStdin, hiddenPrompt, passphrase }

@@ -5,7 +5,8 @@
 use zeroize::Zeroizing;
 
 use crate::answers::{BurnResult, Receipt, RevealedSecret, SecretStatus, ServerInfo};
-use crate::config::{ApiVersion, ClientConfig};
+use crate::config::{ApiVersion, ClientConfig, Credentials};
+use crate::error::scrub::Scrub;
 use crate::error::{CreatedSecret, Error, ErrorKind, Result};
 use crate::key::{is_valid_key, validate_key};
 pub use crate::transport::CallOptions;
@@ -23,6 +24,8 @@ pub struct Client {
   version: ApiVersion,
   share_domain: Option<String>,
   username: Option<String>,
+  /// Only to remove them from error text a server may echo them in ([`Client::call`]).
+  credentials: Option<Credentials>,
   include_raw: bool,
 }
 
@@ -36,6 +39,7 @@ impl Client {
       version: config.api_version,
       share_domain: config.share_domain,
       username,
+      credentials: config.credentials,
       include_raw: config.include_raw,
     })
   }
@@ -68,9 +72,27 @@ impl Client {
     call.started(self.transport.timeout())
   }
 
+  /// Every request of every call goes through here, and so does every error built from what a
+  /// server said: it leaves without the request's own secrets in its text.
   async fn call<T>(&self, req: Request<T>, call: &CallOptions) -> Result<T> {
-    let resp = self.transport.send(&req.spec, call).await?;
-    (req.parse)(req.spec.op, &self.ctx(), &resp)
+    let result = match self.transport.send(&req.spec, call).await {
+      Ok(resp) => (req.parse)(req.spec.op, &self.ctx(), &resp),
+      Err(e) => Err(e),
+    };
+    result.map_err(|e| self.scrubbed(e, &req.spec))
+  }
+
+  /// `e` without the token, username, key, secret or passphrase of this client and request.
+  fn scrubbed(&self, e: Error, spec: &crate::wire::RequestSpec) -> Error {
+    let mut scrub = Scrub::new();
+    if let Some(c) = &self.credentials {
+      scrub.credentials(&c.username, &c.token);
+    }
+    scrub.request_key(spec.route, &spec.path);
+    if let Some(body) = &spec.body {
+      scrub.body(body.content_type, &body.bytes);
+    }
+    scrub.error(e)
   }
 
   fn require_account(&self, op: Op) -> Result<()> {

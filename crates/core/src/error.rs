@@ -1,12 +1,15 @@
 //! One error type for every failure, with the kind that picks the JS class, a stable code, the HTTP
 //! status where there was one, and the underlying cause. Messages are those of onetimesecret-api
 //! 2.1.1 where 2.1.1 had one. No message, cause or server message ever contains a secret value, a
-//! passphrase, the API token or a key: URLs name the route (`/api/v1/secret/:key`), and an invalid
-//! key is echoed only when it is a short token (`crate::key`). The one exception is deliberate:
+//! passphrase, the API token or a key: URLs name the route (`/api/v1/secret/:key`), an invalid
+//! key is echoed only when it is a short token (`crate::key`), and what the server said is cleared
+//! of the call's own secrets before it leaves the call ([`scrub`]: the server is not trusted). The one exception is deliberate:
 //! [`Error::created`] hands the caller the keys of a secret its own call created, so it can burn it.
 
 use std::fmt;
 use std::time::Duration;
+
+pub(crate) mod scrub;
 
 /// Declares [`ErrorKind`] and its stable codes in one list, so a variant cannot exist without a code.
 macro_rules! error_kinds {
