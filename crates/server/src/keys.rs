@@ -15,8 +15,9 @@ pub(crate) enum KeyShape {
 /// The alphabet of generated passwords.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Alphabet {
-  /// v0.12 `strand`: letters and digits without `i l o 1 0`, and `* $ ! ? ( )`.
-  Strand012,
+  /// `strand` over `VALID_CHARS_SAFE` (v0.12): letters and digits without `i l o 1 0`, and
+  /// `* $ ! ? ( )`.
+  ValidCharsSafe,
   /// v0.19+ `strand(len, character_sets)`: upper, lower, digits, symbols (each set can be
   /// switched off), ambiguous `i l o 1 I O 0` left out, at least one character of every set.
   CharacterSets,
@@ -93,7 +94,7 @@ const LOWER: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
 const DIGITS: &[u8] = b"23456789";
 const SYMBOLS: &[u8] = b"!@#$%^&*()_-+=[]{}|:;\"'<>,.?/~`";
 /// v0.12's `VALID_CHARS_SAFE`: letters and digits without `i l o 1 0` (upper-case I and O stay).
-const STRAND_012: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ23456789*$!?()";
+const VALID_CHARS_SAFE: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ23456789*$!?()";
 
 fn pick(rng: &mut impl Rng, set: &[u8]) -> char {
   set[rng.random_range(0..set.len())] as char
@@ -102,8 +103,8 @@ fn pick(rng: &mut impl Rng, set: &[u8]) -> char {
 /// A generated password of `len` characters, as the generation's `strand` makes it.
 pub(crate) fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSets) -> String {
   let mut rng = rand::rng();
-  if alphabet == Alphabet::Strand012 {
-    return (0..len).map(|_| pick(&mut rng, STRAND_012)).collect();
+  if alphabet == Alphabet::ValidCharsSafe {
+    return (0..len).map(|_| pick(&mut rng, VALID_CHARS_SAFE)).collect();
   }
   let chosen: Vec<&[u8]> = [
     (sets.uppercase, UPPER),
@@ -115,7 +116,7 @@ pub(crate) fn generated_value(alphabet: Alphabet, len: usize, sets: CharacterSet
   .filter_map(|(on, set)| on.then_some(set))
   .collect();
   if chosen.is_empty() {
-    return (0..len).map(|_| pick(&mut rng, STRAND_012)).collect();
+    return (0..len).map(|_| pick(&mut rng, VALID_CHARS_SAFE)).collect();
   }
   let all: Vec<u8> = chosen.concat();
   // One of every chosen set, the rest from all of them, shuffled.
@@ -190,9 +191,9 @@ mod tests {
   #[test]
   fn generated_values_follow_length_and_sets() {
     for _ in 0..100 {
-      let v = generated_value(Alphabet::Strand012, 12, CharacterSets::default());
+      let v = generated_value(Alphabet::ValidCharsSafe, 12, CharacterSets::default());
       assert_eq!(v.len(), 12);
-      assert!(v.bytes().all(|b| STRAND_012.contains(&b)), "{v}");
+      assert!(v.bytes().all(|b| VALID_CHARS_SAFE.contains(&b)), "{v}");
       let v = generated_value(Alphabet::CharacterSets, 20, CharacterSets::default());
       assert_eq!(v.len(), 20);
       for set in [UPPER, LOWER, DIGITS, SYMBOLS] {

@@ -239,7 +239,7 @@ pub(crate) static V0_12: Profile = Profile {
   v2: None,
   replies: &replies::CLASSIC,
   generate: Generate {
-    alphabet: Alphabet::Strand012,
+    alphabet: Alphabet::ValidCharsSafe,
     v1_length: false,
     max_length: None,
   },

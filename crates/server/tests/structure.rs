@@ -152,13 +152,31 @@ fn only_the_profile_names_a_generation() {
     .1;
   let names = generation_names(profile);
   assert!(names.len() >= 3, "{names:?}");
+  // A release-named item (`meta22`, `receipt26`, `Strand012`): letters, then a generation's
+  // number (the digits after the variant's last `_`, with or without a leading 0).
+  let numbers: Vec<&str> = names
+    .iter()
+    .filter_map(|g| g.rsplit_once('_').map(|(_, n)| n))
+    .collect();
+  let release_named = |w: &str| {
+    numbers.iter().any(|n| {
+      [n.to_string(), format!("0{n}")].iter().any(|suffix| {
+        w.strip_suffix(suffix.as_str())
+          .and_then(|head| head.chars().last())
+          .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+      })
+    })
+  };
   let mut hits = Vec::new();
   for (path, text) in &mods {
     if path == &["profile"] {
       continue;
     }
     for (n, line) in code(text).lines().enumerate() {
-      if words(line).iter().any(|w| names.iter().any(|g| g == w)) {
+      if words(line)
+        .iter()
+        .any(|w| names.iter().any(|g| g == w) || release_named(w))
+      {
         hits.push(format!(
           "{}: line {}: {}",
           path.join("::"),
@@ -170,7 +188,8 @@ fn only_the_profile_names_a_generation() {
   }
   assert!(
     hits.is_empty(),
-    "generations ({names:?}) named outside profile.rs (add a profile field instead):\n{}",
+    "generations ({names:?}) named outside profile.rs, or items named after one (add a profile \
+     field, or name the item by what it does):\n{}",
     hits.join("\n")
   );
 }
