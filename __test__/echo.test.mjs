@@ -126,3 +126,15 @@ test('the CLI prints no secret of the call on stderr when the server echoes it',
     }
   }
 })
+
+test('serverInfo and ots status: a version string that echoes the credentials is printed without them', async () => {
+  echo.set({ status: 200, style: 'version' })
+  const info = await new OneTimeSecretApi(USERNAME, TOKEN, { url: echo.url }).serverInfo()
+  assert.equal(info.status, 'nominal')
+  assert.match(info.version, /\[redacted\]/)
+  for (const piece of PIECES) assert.ok(!info.version.includes(piece), `version holds ${JSON.stringify(piece)}: ${info.version}`)
+  const r = await ots(['status', '--url', echo.url], { env: { OTS_USERNAME: USERNAME, OTS_API_KEY: TOKEN } })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^nominal /)
+  for (const piece of PIECES) assert.ok(!r.stdout.includes(piece), `stdout holds ${JSON.stringify(piece)}: ${r.stdout}`)
+})

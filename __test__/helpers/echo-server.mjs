@@ -4,7 +4,8 @@
 // sent into its error messages. `set({ status, style })` chooses the answer:
 //   - `message`: JSON `{"message": <echo>}` (as OTS words its errors);
 //   - `error`: JSON `{"error": <echo>}` (the router's form);
-//   - `plain`: text/plain, with the path and the header in the Content-Type (the client quotes it).
+//   - `plain`: text/plain, with the path and the header in the Content-Type (the client quotes it);
+//   - `version`: a healthy server (`status` nominal) whose API v2 version is the echo.
 import http from 'node:http'
 import { once } from 'node:events'
 
@@ -19,6 +20,12 @@ export async function startEchoServer() {
       const header = req.headers.authorization ?? ''
       const decoded = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : ''
       const echo = `you sent ${req.method} ${req.url} with body ${body} as ${decoded} (${header})`
+      if (state.style === 'version') {
+        const answer = req.url.endsWith('/version') ? { version: [echo, 1] } : { status: 'nominal' }
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(answer))
+        return
+      }
       if (state.style === 'plain') {
         res.writeHead(state.status, { 'content-type': `text/plain; path=${encodeURIComponent(req.url)}; auth=${header.replace(/\s/g, '_')}` })
         res.end(echo)

@@ -82,12 +82,18 @@ impl Client {
     result.map_err(|e| self.scrubbed(e, &req.spec))
   }
 
-  /// `e` without the token, username, key, secret or passphrase of this client and request.
-  fn scrubbed(&self, e: Error, spec: &crate::wire::RequestSpec) -> Error {
+  /// What removes this client's username and token from text.
+  fn credentials_scrub(&self) -> Scrub {
     let mut scrub = Scrub::new();
     if let Some(c) = &self.credentials {
       scrub.credentials(&c.username, &c.token);
     }
+    scrub
+  }
+
+  /// `e` without the token, username, key, secret or passphrase of this client and request.
+  fn scrubbed(&self, e: Error, spec: &crate::wire::RequestSpec) -> Error {
+    let mut scrub = self.credentials_scrub();
     scrub.request_key(spec.route, &spec.path);
     if let Some(body) = &spec.body {
       scrub.body(body.content_type, &body.bytes);
@@ -313,6 +319,8 @@ impl Client {
     if let (true, Err(e)) = (api_versions.is_empty(), v1_ok) {
       return Err(e);
     }
+    // Free text from the server, which `ots status` prints: it may not echo the credentials.
+    let version = version.map(|v| self.credentials_scrub().text(&v));
     Ok(ServerInfo {
       status: if nominal { "nominal" } else { "offline" },
       version,
