@@ -186,6 +186,46 @@ mod table {
     );
   }
 
+  /// The doc comment above `name?:` in an interface's body.
+  fn field_doc(text: &str, iface: &str, name: &str) -> String {
+    let (body, _) = interface(text, iface);
+    let lines: Vec<&str> = body.lines().collect();
+    let at = lines
+      .iter()
+      .position(|l| l.starts_with(&format!("  {name}?:")))
+      .unwrap_or_else(|| panic!("{iface} has no {name}"));
+    let mut doc = Vec::new();
+    for l in lines[..at].iter().rev() {
+      let l = l.trim();
+      if !(l.starts_with("/**") || l.starts_with('*')) {
+        break;
+      }
+      doc.push(l);
+      if l.starts_with("/**") {
+        break;
+      }
+    }
+    doc.reverse();
+    doc.join(" ")
+  }
+
+  /// index.d.ts's doc comments state the constructor's defaults as the table does.
+  #[test]
+  fn index_d_ts_states_the_table_defaults() {
+    let d = include_str!("../../index.d.ts");
+    for o in CLIENT {
+      let Some(value) = o.default.bare() else {
+        continue;
+      };
+      let doc = field_doc(d, "ApiOptions", o.name);
+      assert!(
+        doc.contains(&format!("Default {value}")) || doc.contains(&format!("Default `{value}`")),
+        "index.d.ts ApiOptions.{}: its doc should say Default {value}: {doc}",
+        o.name
+      );
+    }
+  }
+
   /// Every call has a list, and each list names an option once.
   #[test]
   fn every_list_names_each_option_once() {
