@@ -35,15 +35,15 @@ export declare class EmbeddedServer {
 }
 
 export declare class NativeClient {
-  status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<boolean>
-  share(secret: string, options?: ShareArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
-  generate(options?: GenerateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
-  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<RevealedSecret & Record<string, unknown>>
-  retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Receipt & Record<string, unknown>>
-  burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<BurnResult & Record<string, unknown>>
-  recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<Array<Receipt & Record<string, unknown>>>
-  secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<SecretStatus>
-  serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<ServerInfo>
+  status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: boolean }>
+  share(secret: string, options?: ShareArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
+  generate(options?: GenerateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
+  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: RevealedSecret & Record<string, unknown> }>
+  retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
+  burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: BurnResult & Record<string, unknown> }>
+  recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Array<Receipt & Record<string, unknown>> }>
+  secretStatus(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: SecretStatus }>
+  serverInfo(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: ServerInfo }>
   /** Throws an `InputError` for a bad configuration (the one place that throws: a constructor). */
   constructor(username: string | null, password: string | null, options?: ClientOptions | undefined | null)
   get url(): string
@@ -98,8 +98,6 @@ export interface GenerateArgs {
  * the CLI against it; not part of the public API.
  */
 export declare function optionTable(): string
-
-export declare function registerErrorFactory(factory: (code: string, message: string, details: Record<string, unknown>) => Error): void
 
 /** `{ passphrase, timeout }` of `retrieveSecret` and `burn` (`table::RETRIEVE_SECRET`, `table::BURN`). */
 export interface SecretOptions {

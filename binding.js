@@ -840,5 +840,4 @@ module.exports.EmbeddedServer = nativeBinding.EmbeddedServer
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.decrypt = nativeBinding.decrypt
 module.exports.optionTable = nativeBinding.optionTable
-module.exports.registerErrorFactory = nativeBinding.registerErrorFactory
 module.exports.startServer = nativeBinding.startServer

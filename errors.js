@@ -7,8 +7,9 @@
  * is a `OneTimeSecretError`; errors from an HTTP answer also carry `status`. Class names and
  * messages are those of onetimesecret-api 2.1.1, so `instanceof` checks written for 2.x keep working.
  *
- * The native addon builds these objects itself (through `fromNative`, registered once per
- * environment by index.js), so errors raised in Rust are real instances of these classes.
+ * The native addon hands errors over as data (src/errors.rs) and `fromNative` builds them here,
+ * with these classes: each loaded copy of the package (a Jest or Vitest sandbox, each
+ * `jest.isolateModules` registry, each worker) builds its errors with its own classes.
  */
 
 const kinds = require('./error-kinds.json')
@@ -74,10 +75,24 @@ function exitCodeOf(err) {
   return Cls === undefined ? OneTimeSecretError.exitCode : Cls.exitCode
 }
 
-/** Called by the native addon on the JS thread: `(code, message, details) => Error`. */
-function fromNative(code, message, details) {
-  const Cls = byCode.get(code) || OneTimeSecretError
-  return new Cls(message, details)
+/**
+ * The error the native addon's `err` stands for, as an instance of these classes: the addon throws
+ * and rejects with an `Error` carrying `code`, `message` and `otsDetails` (src/errors.rs), where
+ * `otsDetails.thrown` is what reading a hostile option threw (kept as it is, as the `cause`).
+ * Anything else is returned unchanged.
+ */
+function fromNative(err) {
+  let details
+  try {
+    details = err !== null && typeof err === 'object' ? err.otsDetails : undefined
+  } catch {
+    return err // a hostile object (a revoked Proxy) that napi passed through as it was thrown
+  }
+  if (details === null || typeof details !== 'object' || typeof err.code !== 'string') return err
+  const Cls = byCode.get(err.code) || OneTimeSecretError
+  const e = new Cls(err.message, details)
+  if ('thrown' in details) Object.defineProperty(e, 'cause', { value: details.thrown, writable: true, configurable: true })
+  return e
 }
 
 module.exports = { ...classes, kinds, exitCodeOf, fromNative }

@@ -2,15 +2,17 @@
 
 // The public surface: a thin skin over the native client. Arguments are checked and converted in
 // Rust; this file only keeps the credentials out of reach (a private field holding the native
-// object), wires AbortSignals to native cancel tokens, and turns any synchronous throw into a
-// rejected Promise, so no method ever throws.
+// object), wires AbortSignals to native cancel tokens, turns any synchronous throw into a
+// rejected Promise, so no method ever throws, and makes what the native side hands over (an
+// answer as JSON text, an error as data) into objects of this copy's realm: its own `JSON.parse`,
+// its own error classes (errors.js). So answers are `instanceof Object` and errors `instanceof`
+// the classes this copy exports, in a Jest or Vitest sandbox and with several copies loaded.
 
 const binding = require('./load-binding.js').load()
 const errors = require('./errors.js')
 
-binding.registerErrorFactory(errors.fromNative)
-
 const { NativeClient, CancelToken } = binding
+const { fromNative } = errors
 const ANONYMOUS = Symbol('anonymous')
 const inspect = Symbol.for('nodejs.util.inspect.custom')
 
@@ -65,8 +67,8 @@ function typeName(value) {
 }
 
 /**
- * Starts `native[method](...args, token)`, honouring `options.signal`; returns its Promise. Throws
- * for bad arguments (the native conversion throws an InputError built while the caller's frames
+ * Starts `native[method](...args, token)`, honouring `options.signal`; returns its Promise (of the
+ * answer's JSON text). Throws for bad arguments (an InputError built here, while the caller's frames
  * are still on the stack); reading a hostile `signal` that throws is an InputError too, with what
  * it threw as `cause`.
  */
@@ -74,7 +76,13 @@ function start(native, method, args, options) {
   let signal, token, cleanup
   try {
     signal = options !== null && typeof options === 'object' ? options.signal : undefined
-    if (signal === undefined || signal === null) return native[method](...args, null)
+    if (signal === undefined || signal === null) {
+      try {
+        return native[method](...args, null)
+      } catch (err) {
+        throw fromNative(err)
+      }
+    }
     if (!isAbortSignal(signal)) throw new errors.InputError(`signal: expected an AbortSignal, got ${typeName(signal)}`)
     if (signal.aborted) throw abortError(signal)
     token = new CancelToken()
@@ -89,7 +97,7 @@ function start(native, method, args, options) {
     promise = native[method](...args, token)
   } catch (err) {
     cleanup()
-    throw err
+    throw fromNative(err)
   }
   return promise.then(
     (value) => {
@@ -98,6 +106,7 @@ function start(native, method, args, options) {
     },
     (err) => {
       cleanup()
+      err = fromNative(err)
       if (err instanceof errors.AbortError && err.cause === undefined && signal.reason !== undefined) {
         Object.defineProperty(err, 'cause', { value: signal.reason, writable: true, configurable: true })
       }
@@ -118,19 +127,23 @@ function warnIfUnverified(native) {
 }
 
 /**
- * One call: never throws, always a Promise. An error that settles later was made on the JS thread
- * with no caller on the stack, so its stack is taken again here, where V8 knows the awaiting
- * callers (`at async <caller>`); only failures pay for it. Errors thrown synchronously (bad
- * input) already carry the caller's frames and keep them.
+ * One call: never throws, always a Promise (of this realm), resolving with the answer parsed by
+ * this realm's `JSON`. An error that settles later was made with no caller on the stack, so its
+ * stack is taken again here, where V8 knows the awaiting callers (`at async <caller>`); only
+ * failures pay for it. Errors thrown synchronously (bad input) already carry the caller's frames
+ * and keep them.
  */
 async function call(native, method, args, options) {
   const promise = start(native, method, args, options)
+  let text
   try {
-    return await promise
-  } catch (err) {
+    text = await promise
+  } catch (caught) {
+    const err = fromNative(caught)
     if (err instanceof errors.OneTimeSecretError) Error.captureStackTrace(err, call)
     throw err
   }
+  return JSON.parse(text)
 }
 
 class OneTimeSecretApi {
@@ -142,15 +155,15 @@ class OneTimeSecretApi {
    * @param {object} [options] `{ url, apiVersion, region, timeout, retries, ca, proxy, shareDomain }`
    */
   constructor(username, password, options) {
-    if (username === ANONYMOUS) {
-      this.#native = new NativeClient(null, null, password)
-      warnIfUnverified(this.#native)
-      return
-    }
-    if (username === undefined || password === undefined) {
+    if (username !== ANONYMOUS && (username === undefined || password === undefined)) {
       throw new errors.InputError('No username or password provided')
     }
-    this.#native = new NativeClient(username, password, options)
+    try {
+      this.#native =
+        username === ANONYMOUS ? new NativeClient(null, null, password) : new NativeClient(username, password, options)
+    } catch (err) {
+      throw fromNative(err)
+    }
     warnIfUnverified(this.#native)
   }
 
@@ -167,7 +180,7 @@ class OneTimeSecretApi {
     try {
       return Promise.resolve(binding.decrypt(envelope, linkOrFragment))
     } catch (err) {
-      return Promise.reject(err)
+      return Promise.reject(fromNative(err))
     }
   }
 

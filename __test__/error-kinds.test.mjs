@@ -44,7 +44,9 @@ test('errors.js: one class per row, with its name, parent, code and exit code', 
     assert.equal(e.code, k.code)
     assert.ok(e instanceof errors.OneTimeSecretError)
     assert.equal(errors.exitCodeOf(e), k.exitCode, `exit code of ${k.name}`)
-    assert.ok(errors.fromNative(k.code, 'm', {}) instanceof Cls, `fromNative(${k.code})`)
+    // What the addon throws and rejects with (src/errors.rs): an Error with the code, the message and otsDetails.
+    const native = Object.assign(new Error('m'), { code: k.code, otsDetails: {} })
+    assert.ok(errors.fromNative(native) instanceof Cls, `fromNative(${k.code})`)
   }
   assert.equal(errors.exitCodeOf(new Error('not ours')), 1)
   assert.equal(errors.exitCodeOf(undefined), 1)

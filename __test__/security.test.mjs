@@ -199,7 +199,8 @@ test('nothing the process writes (stdout, stderr, with every debug switch on) co
 test("an error that carries a generated secret's keys (to burn it) does not show them when logged", async () => {
   const { fromNative, InternalServerError: Cls } = await import('../errors.js').then((m) => m.default)
   const details = { status: 500, metadata_key: 'm'.repeat(62), secret_key: 's'.repeat(62) }
-  const e = fromNative('ERR_OTS_SERVER', 'the secret was generated but its value could not be read', details)
+  const native = Object.assign(new Error('the secret was generated but its value could not be read'), { code: 'ERR_OTS_SERVER', otsDetails: details })
+  const e = fromNative(native)
   assert.ok(e instanceof Cls)
   assert.equal(e.metadata_key, details.metadata_key)
   assert.equal(e.secret_key, details.secret_key)

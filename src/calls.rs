@@ -1,8 +1,12 @@
 //! The nine calls of `NativeClient`, one row each: the JS arguments (typed, `options/`; every
-//! call also takes the cancel token last), the TS type of the answer (the interfaces napi-rs
-//! declares from `ots_core::answers`; `& Record<string, unknown>` where the server's other fields
-//! are kept), how the arguments become the core's, and the core call. The macro writes each row as an ordinary `#[napi]` method (so napi-rs
-//! declares it in binding.d.ts; doc comments do not survive the macro, hence plain comments) that runs through `NativeClient::run`, the one call path.
+//! call also takes the cancel token last), the TS type of the answer, how the arguments become the
+//! core's, and the core call. Every call resolves with its answer as JSON text, which the JS skin
+//! parses (`settle.rs`); the TS type says so, and names the model the text holds (the interfaces
+//! napi-rs declares from `ots_core::answers`; `& Record<string, unknown>` where the server's other
+//! fields are kept) as the brand `__json`, which `__test__/compat/binding-types.ts` checks against
+//! index.d.ts. The macro writes each row as an ordinary `#[napi]` method (so napi-rs declares it in
+//! binding.d.ts; doc comments do not survive the macro, hence plain comments) that runs through
+//! `NativeClient::run`, the one call path.
 
 use napi::Env;
 use napi_derive::napi;
@@ -40,13 +44,13 @@ macro_rules! calls {
 calls! {
   cancel;
   // `true` when the server says "nominal".
-  status(options: Option<CallOptions>,) -> "Promise<boolean>" {
+  status(options: Option<CallOptions>,) -> "Promise<string & { readonly __json: boolean }>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.status(&call);
 
   // `encrypt: true`: sealed end to end first, the key in share_link's fragment (docs/E2E.md).
   share(#[napi(ts_arg_type = "string")] secret: Secret, options: Option<ShareArgs>,)
-    -> "Promise<Receipt & Record<string, unknown>>" {
+    -> "Promise<string & { readonly __json: Receipt & Record<string, unknown> }>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = ShareArgs::split(options, cancel);
     let params = ShareParams { secret: secret.0, options };
@@ -54,7 +58,7 @@ calls! {
     if encrypt { e2e::share(&c, params, &call).await } else { c.share(params, &call).await }
   };
 
-  generate(options: Option<GenerateArgs>,) -> "Promise<Receipt & Record<string, unknown>>" {
+  generate(options: Option<GenerateArgs>,) -> "Promise<string & { readonly __json: Receipt & Record<string, unknown> }>" {
     let encrypt = options.as_ref().and_then(|o| o.encrypt) == Some(true);
     let (options, call) = GenerateArgs::split(options, cancel);
   } |c| async {
@@ -69,33 +73,33 @@ calls! {
   retrieve_secret(
     #[napi(ts_arg_type = "string")] link_or_key: LinkOrKey,
     options: Option<SecretOptions>,
-  ) -> "Promise<RevealedSecret & Record<string, unknown>>" {
+  ) -> "Promise<string & { readonly __json: RevealedSecret & Record<string, unknown> }>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
   } |c| e2e::retrieve_secret(&c, &link_or_key.0, None, passphrase, &call);
 
   retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
-    -> "Promise<Receipt & Record<string, unknown>>" {
+    -> "Promise<string & { readonly __json: Receipt & Record<string, unknown> }>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.retrieve_metadata(&key.0, &call);
 
   burn(#[napi(ts_arg_type = "string")] key: Key, options: Option<SecretOptions>,)
-    -> "Promise<BurnResult & Record<string, unknown>>" {
+    -> "Promise<string & { readonly __json: BurnResult & Record<string, unknown> }>" {
     let (passphrase, call) = SecretOptions::split(options, cancel);
   } |c| c.burn(&key.0, passphrase, &call);
 
   recent_metadata(options: Option<CallOptions>,)
-    -> "Promise<Array<Receipt & Record<string, unknown>>>" {
+    -> "Promise<string & { readonly __json: Array<Receipt & Record<string, unknown>> }>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.recent_metadata(&call);
 
   // API v2: a secret's state without revealing it.
   secret_status(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
-    -> "Promise<SecretStatus>" {
+    -> "Promise<string & { readonly __json: SecretStatus }>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.secret_status(&key.0, &call);
 
   // `{ status, version, apiVersions }`.
-  server_info(options: Option<CallOptions>,) -> "Promise<ServerInfo>" {
+  server_info(options: Option<CallOptions>,) -> "Promise<string & { readonly __json: ServerInfo }>" {
     let call = CallOptions::to_core(options.as_ref(), cancel);
   } |c| c.server_info(&call);
 }

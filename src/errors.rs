@@ -1,37 +1,23 @@
-//! Every error reaches JS as an instance of one of the classes in `errors.js`: the classes are
-//! defined once per environment (main thread, each worker) and `index.js` hands their factory to
-//! [`register_error_factory`]. Instances are built on the JS thread when a call settles, and napi
-//! rejects (or throws) with exactly that object, so `instanceof`, `name`, `code` and `status` hold.
+//! Errors cross to JS as data, not as instances: an `Error` whose `code` is the kind's stable code
+//! (`error-kinds.json`), whose `message` is the message, and whose `otsDetails` holds the rest
+//! (`status`, `serverMessage`, `cause` as text, the keys of a secret a failed call created, the
+//! envelope; `thrown`: what a hostile option getter threw). The JS skin (`index.js`,
+//! `testing.js`) turns it into an instance of its own copy's classes from `errors.js`, so the
+//! error belongs to the realm and the copy of the package that made the call (Jest and Vitest
+//! sandboxes, `jest.isolateModules`); nothing here depends on which copy loaded the addon.
 //!
-//! Rust names no class: it passes the kind's stable `code`, and `errors.js` picks the class with
-//! that code from `error-kinds.json`, the one table of error kinds (the test below checks that every
-//! `ErrorKind` has a row and every row but the base class has an `ErrorKind`).
+//! It is an `Error`, not a plain object, because napi throws only `Error`s as they are (any other
+//! value would be replaced by a new `Error` built from its text); code that loads the binding
+//! without the skin still gets a message and a `code`.
+//!
+//! Rust names no class: the test below checks that every `ErrorKind` has a row in
+//! `error-kinds.json` and every row but the base class has an `ErrorKind`.
 
-use napi::bindgen_prelude::{
-  FnArgs, FromNapiValue, Function, FunctionRef, JsObjectValue, Object, Unknown,
-};
-use napi::{Env, Status};
-use napi::{Property, PropertyAttributes};
-use napi_derive::napi;
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
+use napi::{Env, JsValue, Status};
 use serde_json::{json, Map, Value};
 
-type FactoryArgs = FnArgs<(String, String, Value)>;
-
-struct ErrorFactory(FunctionRef<FactoryArgs, Unknown<'static>>);
-
-#[napi(
-  ts_args_type = "factory: (code: string, message: string, details: Record<string, unknown>) => Error"
-)]
-pub fn register_error_factory(
-  env: Env,
-  factory: Function<FactoryArgs, Unknown<'static>>,
-) -> napi::Result<()> {
-  let reference = factory.create_ref()?;
-  env.set_instance_data(ErrorFactory(reference), (), |_| {})
-}
-
 fn details(err: &ots_core::Error) -> Value {
-  // No `code` here: it is the factory's first argument, and each JS class carries its own.
   let mut d = Map::new();
   if let Some(s) = err.status {
     d.insert("status".into(), json!(s));
@@ -62,17 +48,17 @@ fn details(err: &ots_core::Error) -> Value {
   Value::Object(d)
 }
 
-/// The JS error object for `err`, wrapped so napi throws or rejects with it.
+/// The error for `err`, as napi throws or rejects with it.
 pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
   to_js_caused_by(env, err, None)
 }
 
-/// Like [`to_js`], with a JS value as the error's `cause` (an exception thrown while an argument
-/// was read), defined as `Error` defines it: own, non-enumerable.
+/// Like [`to_js`], with a JS value (an exception thrown while an argument was read) that becomes
+/// the JS error's `cause` as it is.
 pub fn to_js_caused_by(env: &Env, err: ots_core::Error, cause: Option<Unknown<'_>>) -> napi::Error {
   match build(env, &err, cause) {
     Ok(e) => e,
-    // No factory registered (the binding was loaded without index.js) or it threw: still a clear error.
+    // The environment could not make the objects (it is shutting down): still a clear error.
     Err(_) => napi::Error::new(
       Status::GenericFailure,
       format!("{}: {}", err.kind.code(), err.message),
@@ -85,23 +71,17 @@ fn build(
   err: &ots_core::Error,
   cause: Option<Unknown<'_>>,
 ) -> napi::Result<napi::Error> {
-  let factory = env
-    .get_instance_data::<ErrorFactory>()?
-    .ok_or_else(|| napi::Error::new(Status::GenericFailure, "error classes not registered"))?;
-  let f = factory.0.borrow_back(env)?;
-  let obj = f.call(FnArgs::from((
-    err.kind.code().to_owned(),
+  let mut obj = env.create_error(napi::Error::new(
+    Status::GenericFailure,
     err.message.clone(),
-    details(err),
-  )))?;
+  ))?;
+  obj.set_named_property("code", err.kind.code())?;
+  let mut d = Object::from_unknown(env.to_js_value(&details(err))?)?;
   if let Some(cause) = cause {
-    let mut o = Object::from_unknown(obj)?;
-    o.define_properties(&[Property::new()
-      .with_utf8_name("cause")?
-      .with_value(&cause)
-      .with_property_attributes(PropertyAttributes::Writable | PropertyAttributes::Configurable)])?;
+    d.set_named_property("thrown", cause)?;
   }
-  Ok(napi::Error::from(obj))
+  obj.set_named_property("otsDetails", d)?;
+  Ok(napi::Error::from(obj.to_unknown()))
 }
 
 #[cfg(test)]

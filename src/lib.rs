@@ -1,10 +1,11 @@
-//! The napi-rs layer: converts JS values to `ots_core` calls and back, builds JS error objects, and
-//! wraps the embedded server. No HTTP, wire format or error mapping lives here.
+//! The napi-rs layer: converts JS values to `ots_core` calls, hands answers (as JSON text) and
+//! errors (as data) back for the JS skin to make in its own realm, and wraps the embedded server.
+//! No HTTP, wire format or error mapping lives here; calls run through napi-rs's own async
+//! machinery (`settle.rs`).
 #![deny(clippy::all)]
 
 #[cfg(test)]
 mod answer_names;
-mod batch_settle;
 mod calls;
 mod cancel;
 mod client;
@@ -12,13 +13,11 @@ mod e2e;
 mod errors;
 mod options;
 mod settle;
-mod submit;
 mod testing;
 
 pub use cancel::CancelToken;
 pub use client::NativeClient;
 pub use e2e::decrypt;
-pub use errors::register_error_factory;
 pub use testing::{start_server, EmbeddedServer};
 
 // Rust allocations in the addon go to mimalloc: with glibc malloc, tokio's worker threads

@@ -1,33 +1,39 @@
 //! How a call's result reaches JS: the core's answer is serialised to JSON text on the runtime
-//! thread, in a buffer that wipes what it leaves behind, and the JS thread makes one `JSON.parse`
-//! call. Building the object through napi instead costs one napi call per key and value on the JS
-//! thread, which was the largest single cost of a call there (bench/ANALYSIS.md).
+//! thread, in a buffer that wipes what it leaves behind; the Promise resolves with that text as a
+//! JS string, and the JS skin (`index.js`) makes one `JSON.parse` call with its own realm's `JSON`,
+//! so answers and their arrays are objects of the realm that made the call (a Jest or Vitest
+//! sandbox, not Node's main one). Building the object through napi instead costs one napi call
+//! per key and value on the JS thread (bench/ANALYSIS.md). A failure rejects with the error as
+//! data (`errors.rs`), which the skin turns into an instance of its own classes.
 
 use std::future::Future;
 
-use napi::bindgen_prelude::{Function, JsObjectValue, Object, PromiseRaw, Unknown};
+use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, JsString};
 use ots_core::SecretBuf;
 use serde::Serialize;
 
 use crate::errors;
 
-pub type JsPromise<'env> = PromiseRaw<'env, Unknown<'env>>;
+/// A call's Promise: it resolves with the answer as JSON text.
+pub type JsPromise<'env> = PromiseRaw<'env, JsString<'env>>;
 
-/// Runs `fut` on the runtime and returns its Promise; settles on the JS thread with the result as
-/// a JS value, or rejects with the JS error for the core's error.
+/// Runs `fut` on napi-rs's runtime and returns its Promise, settled on the JS thread.
 pub fn spawn<'env, T, F>(env: &'env Env, fut: F) -> napi::Result<JsPromise<'env>>
 where
   T: Serialize + Send + 'static,
   F: Future<Output = ots_core::Result<T>> + Send + 'static,
 {
-  // One threadsafe function per environment instead of napi-rs's one per call (batch_settle.rs).
-  crate::batch_settle::spawn_future_with_callback(
-    env,
+  // A call's future holds the whole call's state (kilobytes): boxed once here, every later move
+  // (into the task, and each change of the task's stage) moves a pointer (bench/RESULTS.md,
+  // "What was changed", item 5).
+  let fut = Box::pin(fut);
+  env.spawn_future_with_callback(
     async move { Ok(fut.await.map(|v| to_json_text(&v))) },
     |env, result| match result {
-      // serde_json writes UTF-8 only.
-      Ok(text) => json_parse(env, text.as_str().unwrap_or("null")),
+      // serde_json writes UTF-8 only. napi copies the text into a JS string; the buffer is wiped
+      // when `text` drops.
+      Ok(text) => env.create_string(text.as_str().unwrap_or("null")),
       Err(e) => Err(errors::to_js(env, e)),
     },
   )
@@ -39,11 +45,4 @@ fn to_json_text<T: Serialize>(value: &T) -> SecretBuf {
   // Serialising the core's answers cannot fail (string keys, finite numbers); if it ever did, JS
   // would get `null`, never a panic.
   ots_core::secret_buf::to_json(value).unwrap_or_else(|_| SecretBuf::copy_of(b"null"))
-}
-
-/// `JSON.parse(text)` of this environment.
-fn json_parse<'env>(env: &'env Env, text: &str) -> napi::Result<Unknown<'env>> {
-  let json: Object<'env> = env.get_global()?.get_named_property("JSON")?;
-  let parse: Function<'env, JsString, Unknown<'env>> = json.get_named_property("parse")?;
-  parse.apply(json, env.create_string(text)?)
 }

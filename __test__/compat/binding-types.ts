@@ -51,7 +51,10 @@ type FieldMisfits<A, N> = {
     : K;
 }[keyof Named<A>];
 type Answer<M extends NativeMethods> = Awaited<ReturnType<Api.OneTimeSecretApi[M]>>;
-type NativeAnswer<M extends NativeMethods> = Awaited<ReturnType<Native.NativeClient[M]>>;
+// The native calls resolve with JSON text (the JS skin parses it in its own realm); the model the
+// text holds is the brand `__json` on the string.
+type Parsed<J> = J extends { readonly __json: infer T } ? T : J;
+type NativeAnswer<M extends NativeMethods> = Parsed<Awaited<ReturnType<Native.NativeClient[M]>>>;
 type Item<T> = T extends readonly (infer I)[] ? I : T;
 // The names of the calls whose answers do not fit: none.
 type AnswerMisfits = {
