@@ -92,6 +92,18 @@ impl Transport {
     if let Some(auth) = &auth {
       headers.insert(AUTHORIZATION, auth.clone());
     }
+    // A client whose requests are all plain HTTP sets no TLS up: nothing about the machine's
+    // certificates (or a platform verifier that cannot start) can keep it from being made.
+    let proxy_over_tls = config.proxy.as_deref().is_some_and(|p| {
+      p.trim()
+        .get(..6)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https:"))
+    });
+    let tls = if base.scheme() == "http" && !proxy_over_tls {
+      crate::tls::plain_http_config()?
+    } else {
+      crate::tls::client_config(&config.ca)?
+    };
     let mut builder = reqwest::Client::builder()
       .user_agent(config.user_agent.as_str())
       .default_headers(headers)
@@ -104,7 +116,7 @@ impl Transport {
       // copies nothing (`send` does the retrying that is safe).
       .retry(reqwest::retry::never().max_retries_per_request(0))
       .pool_idle_timeout(Duration::from_secs(30))
-      .tls_backend_preconfigured(crate::tls::client_config(&config.ca)?);
+      .tls_backend_preconfigured(tls);
     if let Some(t) = config.connect_timeout {
       builder = builder.connect_timeout(t);
     }

@@ -10,6 +10,13 @@
 //! Verification itself is rustls' (ring, webpki, the platform verifier); this module only chooses
 //! the roots (here), adds one rule webpki lacks (`verifier.rs`) and puts a refusal into plain
 //! words (`refusal.rs`). No cryptography is written here.
+//!
+//! Making a client never fails because the certificate machinery cannot start:
+//! - a client whose requests are all plain HTTP sets nothing up ([`plain_http_config`]);
+//! - where the platform verifier cannot start (seen under Wine: Windows' certificate chain engine
+//!   refuses its set-up with "Invalid parameter"), certificates are verified by webpki over the
+//!   bundled web roots (the Mozilla roots, which Node itself trusts by default),
+//!   `NODE_EXTRA_CA_CERTS` and `ca`, and every refusal says so and names the cause.
 
 mod pem;
 mod refusal;
@@ -25,7 +32,7 @@ use rustls::RootCertStore;
 use crate::error::{Error, Result};
 pub use pem::{certificates, PemProblem};
 pub use refusal::refusal;
-use verifier::Verifier;
+use verifier::{Trust, Verifier};
 
 /// Node's variable: a PEM file of extra trusted certificates, read once per process.
 pub const EXTRA_CA_VAR: &str = "NODE_EXTRA_CA_CERTS";
@@ -45,7 +52,7 @@ pub fn client_config(ca: &[CertificateDer<'static>]) -> Result<rustls::ClientCon
   // Node reads this variable on every connection; a client's TLS settings are fixed when it is
   // made, so it is read here (the JS skin warns at the same moment).
   if std::env::var_os(REJECT_UNAUTHORIZED_VAR).is_some_and(|v| v == "0") {
-    return build(Arc::new(Verifier::unverified()));
+    return build(Arc::new(Verifier::with(Trust::Any)));
   }
   static SHARED: OnceLock<std::result::Result<rustls::ClientConfig, String>> = OnceLock::new();
   if !ca.is_empty() {
@@ -55,6 +62,16 @@ pub fn client_config(ca: &[CertificateDer<'static>]) -> Result<rustls::ClientCon
     .get_or_init(|| verified(Vec::new()).map_err(|e| e.cause.unwrap_or(e.message)))
     .clone()
     .map_err(|cause| Error::input("Could not set up TLS").with_cause(cause))
+}
+
+/// The TLS settings for a client whose every request is plain HTTP (an `http://` url and no
+/// `https://` proxy): no roots are read and no verifier is started, so nothing about the machine's
+/// certificates can stop such a client from being made. A handshake is refused (none can happen:
+/// redirects never leave the url's origin).
+pub fn plain_http_config() -> Result<rustls::ClientConfig> {
+  #[cfg(test)]
+  tests::PLAIN_HTTP_CONFIGS.with(|n| n.set(n.get() + 1));
+  build(Arc::new(Verifier::with(Trust::PlainHttpOnly)))
 }
 
 fn algorithms() -> WebPkiSupportedAlgorithms {
@@ -81,23 +98,58 @@ fn setup_failed(e: rustls::Error) -> Error {
 /// verifies), `NODE_EXTRA_CA_CERTS` and the private `ca` (added to the roots, as
 /// `NODE_EXTRA_CA_CERTS` is; Node's `ca` replaces its roots instead).
 fn verified(ca: Certs) -> Result<rustls::ClientConfig> {
+  #[cfg(test)]
+  tests::VERIFIED_CONFIGS.with(|n| n.set(n.get() + 1));
+  let (verifier, problem) = verifier(ca, |roots, provider| {
+    rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
+  })?;
+  if let Some(problem) = problem {
+    let _ = NO_PLATFORM_VERIFIER.set(problem);
+  }
+  build(Arc::new(verifier))
+}
+
+/// Why the platform verifier is not used, once it could not start: every refusal says it.
+static NO_PLATFORM_VERIFIER: OnceLock<String> = OnceLock::new();
+
+fn no_platform_verifier() -> Option<&'static str> {
+  NO_PLATFORM_VERIFIER.get().map(String::as_str)
+}
+
+type StartPlatform = fn(
+  Certs,
+  Arc<rustls::crypto::CryptoProvider>,
+) -> std::result::Result<rustls_platform_verifier::Verifier, rustls::Error>;
+
+/// The verifier over the roots, and why the platform's is not used when it could not start
+/// (then webpki verifies over the same roots, without the OS store).
+fn verifier(ca: Certs, start_platform: StartPlatform) -> Result<(Verifier, Option<String>)> {
   let provider = Arc::new(rustls::crypto::ring::default_provider());
   let mut trusted = extra_ca().certs.clone();
   trusted.extend(ca);
   let roots = roots(&trusted);
   let mut store = RootCertStore::empty();
   store.add_parsable_certificates(roots.iter().cloned());
-  let diagnosis =
+  let webpki =
     rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
       .build()
       .map_err(|e| Error::input("Could not set up TLS").with_cause(e.to_string()))?;
-  let platform = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
-    .map_err(setup_failed)?;
-  build(Arc::new(Verifier {
-    platform: Some((platform, diagnosis)),
+  let (trust, problem) = match start_platform(roots, provider) {
+    Ok(platform) => (Trust::Platform(platform, webpki), None),
+    Err(e) => (
+      Trust::Bundled(webpki),
+      Some(format!(
+        "the system certificate store is not used (the platform verifier could not start: {e}), \
+         so only the bundled web roots, NODE_EXTRA_CA_CERTS and ca are trusted"
+      )),
+    ),
+  };
+  let verifier = Verifier {
+    trust,
     trusted,
     algs: algorithms(),
-  }))
+  };
+  Ok((verifier, problem))
 }
 
 /// The roots given to the platform verifier (which adds the OS store): the web roots, then what

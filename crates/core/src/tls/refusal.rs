@@ -4,8 +4,8 @@ use std::error::Error as StdError;
 
 use rustls::CertificateError;
 
-use super::extra_ca;
 use super::verifier::{is_ca_used_as_end_entity, SelfSigned};
+use super::{extra_ca, no_platform_verifier};
 
 /// Why a failed request's TLS handshake failed, in plain words naming the host, or `None` when
 /// the failure was not a TLS one. Certificate refusals say what to do about them.
@@ -15,7 +15,12 @@ pub fn refusal(err: &reqwest::Error) -> Option<String> {
     .url()
     .and_then(|u| u.host_str().map(str::to_owned))
     .unwrap_or_else(|| "the server".into());
-  Some(describe(tls, &host, extra_ca().problem.as_deref()))
+  let notes: Vec<&str> = [extra_ca().problem.as_deref(), no_platform_verifier()]
+    .into_iter()
+    .flatten()
+    .collect();
+  let notes = (!notes.is_empty()).then(|| notes.join("; "));
+  Some(describe(tls, &host, notes.as_deref()))
 }
 
 pub(super) fn describe(tls: &rustls::Error, host: &str, extra_problem: Option<&str>) -> String {

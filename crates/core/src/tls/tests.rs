@@ -9,8 +9,16 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, OtherError, RootCertStore};
 
 use super::refusal::describe;
-use super::verifier::{precise, SelfSigned, Verifier};
-use super::{algorithms, certificates, client_config, load_extra_ca, roots, Certs, PemProblem};
+use super::verifier::{precise, SelfSigned, Trust, Verifier, PLAIN_HTTP_ONLY};
+use super::{
+  algorithms, certificates, client_config, load_extra_ca, roots, verifier, Certs, PemProblem,
+};
+
+thread_local! {
+  /// How many TLS settings of each kind this thread made: `plain_http_config`, `verified`.
+  pub(super) static PLAIN_HTTP_CONFIGS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+  pub(super) static VERIFIED_CONFIGS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 fn cert_error(e: CertificateError) -> rustls::Error {
   rustls::Error::InvalidCertificate(e)
@@ -141,14 +149,14 @@ fn a_trusted_self_signed_certificate_still_has_its_dates_and_name_checked() {
   let cert = usual_self_signed();
   let name = ServerName::try_from("127.0.0.1").unwrap();
   let verifier = |trusted: Certs| Verifier {
-    platform: Some((
+    trust: Trust::Platform(
       rustls_platform_verifier::Verifier::new_with_extra_roots(
         trusted.clone(),
         Arc::new(rustls::crypto::ring::default_provider()),
       )
       .unwrap(),
       diagnosis_over(&trusted),
-    )),
+    ),
     trusted,
     algs: algorithms(),
   };
@@ -292,4 +300,182 @@ fn the_web_roots_are_trusted_and_ca_adds_to_them() {
   assert_eq!(with_mine.len(), web.len() + 1);
   assert_eq!(with_mine[..web.len()], web[..]);
   assert_eq!(with_mine.last(), Some(&mine));
+}
+
+/// Issue 24: a client for an `http://` url (and no `https://` proxy) sets no TLS up at all, so a
+/// platform verifier that cannot start (Windows under Wine) cannot keep it from being made; an
+/// `https://` url, or an `https://` proxy, does set it up.
+#[test]
+fn only_clients_that_may_speak_tls_set_it_up() {
+  let counts = || {
+    (
+      super::tests::PLAIN_HTTP_CONFIGS.with(|n| n.get()),
+      super::tests::VERIFIED_CONFIGS.with(|n| n.get()),
+    )
+  };
+  // The counters are per thread: each case runs on a thread of its own, with a private `ca` so
+  // that the shared settings (made once per process) are not what is counted.
+  let made = |url: &str, proxy: Option<&str>| {
+    let (url, proxy) = (url.to_owned(), proxy.map(str::to_owned));
+    let ca = vec![usual_self_signed()];
+    std::thread::spawn(move || {
+      let config = crate::config::ClientConfig {
+        base_url: url,
+        proxy,
+        ca,
+        ..Default::default()
+      };
+      crate::transport::Transport::new(&config).expect("made");
+      counts()
+    })
+    .join()
+    .unwrap()
+  };
+  assert_eq!(made("http://127.0.0.1:7143", None), (1, 0));
+  assert_eq!(
+    made("http://127.0.0.1:7143", Some("http://127.0.0.1:3128")),
+    (1, 0)
+  );
+  assert_eq!(
+    made("http://127.0.0.1:7143", Some(" HTTPS://127.0.0.1:3128")),
+    (0, 1)
+  );
+  assert_eq!(made("https://127.0.0.1:7143", None), (0, 1));
+}
+
+#[test]
+fn a_plain_http_client_refuses_any_handshake() {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  let cert = usual_self_signed();
+  let v = Verifier::with(Trust::PlainHttpOnly);
+  let name = ServerName::try_from("127.0.0.1").unwrap();
+  let e = v
+    .verify_server_cert(&cert, &[], &name, &[], UnixTime::now())
+    .unwrap_err();
+  assert_eq!(e, rustls::Error::General(PLAIN_HTTP_ONLY.into()));
+}
+
+/// Issue 24: where the platform verifier cannot start, the client is still made; webpki verifies
+/// over the bundled web roots plus `ca` (and `NODE_EXTRA_CA_CERTS`), and every refusal names why
+/// the system store is not used.
+#[test]
+fn without_the_platform_verifier_the_bundled_roots_and_ca_are_trusted_and_refusals_say_why() {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  fn cannot_start(
+    _: Certs,
+    _: Arc<rustls::crypto::CryptoProvider>,
+  ) -> Result<rustls_platform_verifier::Verifier, rustls::Error> {
+    // What Wine 8's certificate chain engine answers (os error -2147024809).
+    Err(rustls::Error::General(
+      "Invalid parameter (os error -2147024809)".into(),
+    ))
+  }
+  let (ca_pem, leaf_pem) = ca_and_leaf();
+  let ca = CertificateDer::from_pem_slice(&ca_pem).unwrap();
+  let leaf = CertificateDer::from_pem_slice(&leaf_pem).unwrap();
+  let name = ServerName::try_from("127.0.0.1").unwrap();
+
+  let (trusting, problem) = verifier(vec![ca], cannot_start).expect("made without the platform");
+  assert!(matches!(trusting.trust, Trust::Bundled(_)));
+  let problem = problem.expect("the cause is kept");
+  assert_eq!(
+    problem,
+    "the system certificate store is not used (the platform verifier could not start: \
+     unexpected error: Invalid parameter (os error -2147024809)), so only the bundled web roots, \
+     NODE_EXTRA_CA_CERTS and ca are trusted"
+  );
+  assert!(trusting
+    .verify_server_cert(&leaf, &[], &name, &[], UnixTime::now())
+    .is_ok());
+
+  let (without_ca, _) = verifier(Vec::new(), cannot_start).unwrap();
+  let refused = without_ca
+    .verify_server_cert(&leaf, &[], &name, &[], UnixTime::now())
+    .unwrap_err();
+  assert_eq!(
+    describe(&refused, "127.0.0.1", Some(&problem)),
+    format!(
+      "certificate for 127.0.0.1 has an unknown issuer (issuer unknown); pass the issuing CA's \
+       certificate as ca or in NODE_EXTRA_CA_CERTS; {problem}"
+    )
+  );
+}
+
+/// A private CA and a server certificate for 127.0.0.1 it issued (PEM), made by the openssl CLI.
+fn ca_and_leaf() -> (Vec<u8>, Vec<u8>) {
+  let dir = std::env::temp_dir().join(format!("ots-tls-ca-{}", std::process::id()));
+  std::fs::create_dir_all(&dir).unwrap();
+  let run = |args: &[&str]| {
+    let out = std::process::Command::new("openssl")
+      .args(args)
+      .current_dir(&dir)
+      .output()
+      .expect("the openssl CLI (installed by .ci/run)");
+    assert!(
+      out.status.success(),
+      "{}",
+      String::from_utf8_lossy(&out.stderr)
+    );
+  };
+  let ec = [
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+  ];
+  run(
+    &[
+      &["req", "-x509"],
+      &ec[..],
+      &[
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=ots test CA",
+      ],
+    ]
+    .concat(),
+  );
+  run(
+    &[
+      &["req"],
+      &ec[..],
+      &[
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+      ],
+    ]
+    .concat(),
+  );
+  std::fs::write(dir.join("ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+  run(&[
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "leaf.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "ext",
+  ]);
+  let read = |f: &str| std::fs::read(dir.join(f)).unwrap();
+  let pair = (read("ca.pem"), read("leaf.pem"));
+  std::fs::remove_dir_all(&dir).unwrap();
+  pair
 }

@@ -19,24 +19,42 @@ use super::{algorithms, Certs};
 /// certificate when it is marked `CA:TRUE` (as `openssl req -x509` marks it) with
 /// `CaUsedAsEndEntity`; every other certificate gets rustls' verification unchanged.
 ///
-/// Without a platform verifier (`NODE_TLS_REJECT_UNAUTHORIZED=0`) any certificate is accepted, as
-/// Node's `https` accepts it. The handshake signature is always checked against the certificate's
-/// key (as OpenSSL does), with the provider's algorithms, as the platform verifier checks it.
+/// With `NODE_TLS_REJECT_UNAUTHORIZED=0` any certificate is accepted, as Node's `https` accepts
+/// it. The handshake signature is always checked against the certificate's key (as OpenSSL does),
+/// with the provider's algorithms, as the platform verifier checks it.
 #[derive(Debug)]
 pub(super) struct Verifier {
-  /// The platform's verifier, and webpki over the same roots to say why it refused.
-  pub(super) platform: Option<(
-    rustls_platform_verifier::Verifier,
-    Arc<WebPkiServerVerifier>,
-  )>,
+  pub(super) trust: Trust,
   pub(super) trusted: Certs,
   pub(super) algs: WebPkiSupportedAlgorithms,
 }
 
+/// Which certificates a verifier accepts.
+#[derive(Debug)]
+pub(super) enum Trust {
+  /// `NODE_TLS_REJECT_UNAUTHORIZED=0`: any.
+  Any,
+  /// None: the client only speaks plain HTTP (an `http://` url, no `https://` proxy), so nothing
+  /// was set up; a handshake cannot happen (redirects never leave the url's origin).
+  PlainHttpOnly,
+  /// The platform's verifier, and webpki over the same roots to say why it refused.
+  Platform(
+    rustls_platform_verifier::Verifier,
+    Arc<WebPkiServerVerifier>,
+  ),
+  /// The platform verifier could not start (Wine, a broken certificate service): webpki over the
+  /// bundled web roots, `NODE_EXTRA_CA_CERTS` and `ca` (the refusal message names the cause).
+  Bundled(Arc<WebPkiServerVerifier>),
+}
+
+/// Why a handshake of a plain-HTTP-only client was refused (it never should be attempted).
+pub(super) const PLAIN_HTTP_ONLY: &str =
+  "this client was made for an http:// url, so it has no TLS set up";
+
 impl Verifier {
-  pub(super) fn unverified() -> Self {
+  pub(super) fn with(trust: Trust) -> Self {
     Verifier {
-      platform: None,
+      trust,
       trusted: Vec::new(),
       algs: algorithms(),
     }
@@ -73,14 +91,22 @@ impl ServerCertVerifier for Verifier {
     ocsp: &[u8],
     now: UnixTime,
   ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-    let Some((platform, diagnosis)) = &self.platform else {
-      return Ok(ServerCertVerified::assertion());
+    let (verified, diagnosis) = match &self.trust {
+      Trust::Any => return Ok(ServerCertVerified::assertion()),
+      Trust::PlainHttpOnly => return Err(rustls::Error::General(PLAIN_HTTP_ONLY.into())),
+      Trust::Platform(platform, diagnosis) => (
+        platform.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+        Some(diagnosis),
+      ),
+      Trust::Bundled(webpki) => (
+        webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+        None,
+      ),
     };
-    let refused =
-      match platform.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
-        Ok(ok) => return Ok(ok),
-        Err(e) => e,
-      };
+    let refused = match verified {
+      Ok(ok) => return Ok(ok),
+      Err(e) => e,
+    };
     if self
       .trusted
       .iter()
@@ -91,14 +117,17 @@ impl ServerCertVerifier for Verifier {
     // An untrusted self-signed certificate is refused as an unknown issuer or, when it is marked
     // CA:TRUE, as a CA used as an end entity: either way what the user must hear is that it is
     // self-signed and not trusted (as Node's DEPTH_ZERO_SELF_SIGNED_CERT says).
-    let refused = precise(
-      refused,
-      diagnosis,
-      end_entity,
-      intermediates,
-      server_name,
-      now,
-    );
+    let refused = match diagnosis {
+      Some(diagnosis) => precise(
+        refused,
+        diagnosis,
+        end_entity,
+        intermediates,
+        server_name,
+        now,
+      ),
+      None => refused,
+    };
     if matches!(refused, rustls::Error::InvalidCertificate(_)) && is_self_issued(end_entity) {
       return Err(rustls::Error::InvalidCertificate(CertificateError::Other(
         OtherError(Arc::new(SelfSigned(refused))),
