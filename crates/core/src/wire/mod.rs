@@ -8,6 +8,8 @@ pub(crate) mod v1;
 pub(crate) mod v2;
 
 #[cfg(test)]
+mod fields_tests;
+#[cfg(test)]
 mod parser_props_tests;
 
 use bytes::Bytes;

@@ -8,10 +8,11 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::errors::{error, message_of};
 use super::receipt::{flag, map_state, normalise_receipt, text, Record};
+use crate::answers::read::{self, number, put};
 use crate::answers::{BurnResult, Raw, Receipt, RevealedSecret, SecretStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret_buf::wipe_json;
-use crate::wire::lenient::{self, number, put, Obj, Objs};
+use crate::wire::lenient::{Obj, Objs};
 use crate::wire::{add_share_link, Context, Op, RawResponse};
 
 /// The outer object of every v2 answer: `{success, custid, record | records, details}` (an error
@@ -212,9 +213,9 @@ pub fn revealed(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Reveale
   let key = record.key.take().or(record.identifier.take());
   put(
     &mut out.secret_key,
-    &mut out.extra,
+    &mut out.extra.0,
     "secret_key",
-    lenient::text(key.unwrap_or(Value::Null)),
+    read::text(key.unwrap_or(Value::Null)),
   );
   Ok(out)
 }
@@ -242,9 +243,9 @@ pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResul
   };
   put(
     &mut out.secret_shortkey,
-    &mut out.extra,
+    &mut out.extra.0,
     "secret_shortkey",
-    lenient::text(shortkey.unwrap_or(Value::Null)),
+    read::text(shortkey.unwrap_or(Value::Null)),
   );
   Ok(out)
 }
@@ -283,13 +284,13 @@ pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Se
     raw,
     ..SecretStatus::default()
   };
-  let x = &mut out.extra;
+  let x = &mut out.extra.0;
   if let Some(v) = record.has_passphrase.take() {
     put(
       &mut out.passphrase_required,
       x,
       "passphrase_required",
-      lenient::flag(v),
+      read::flag(v),
     );
   }
   if let Some(v) = record.secret_ttl.take() {
