@@ -236,6 +236,7 @@ pub fn burned(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<BurnResul
     .or(record.secret_shortkey.take());
   let mut state = normalise_receipt(ctx, record, None, reply.custid, None);
   state.state = Some("burned".to_owned());
+  state.extra.0.shift_remove("state");
   let mut out = BurnResult {
     state: Some(state),
     raw,
@@ -277,7 +278,11 @@ pub fn secret_status(op: Op, ctx: &Context<'_>, resp: &RawResponse) -> Result<Se
   refused(resp, &reply)?;
   let record = reply.record().ok_or_else(|| resp.unexpected_shape(op))?;
   let mut record = record;
-  let raw_state = record.state.take().unwrap_or_else(|| "unknown".to_owned());
+  // `state` is required here: a state of another type reads as `unknown`, like none.
+  let raw_state = match record.state.take() {
+    Some(Value::String(s)) => s,
+    _ => "unknown".to_owned(),
+  };
   let mut out = SecretStatus {
     state: map_state(&raw_state).to_owned(),
     raw_state,

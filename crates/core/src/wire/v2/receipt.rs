@@ -1,13 +1,15 @@
-//! One v2 receipt record, of either era, as a v1 receipt ([`Receipt`]). The record is read into a
-//! typed model ([`Record`]) that takes each field leniently: numbers may come as strings (v0.22
-//! sends `"secret_ttl":"3600"`, `"received":""`; transcript v0.22.11-api-v2) or as fractions
-//! (v0.26's `created`), and a field of an unexpected type reads as absent rather than failing the
-//! answer.
+//! One v2 receipt record, of either era, as a v1 receipt ([`Receipt`]). The record ([`Record`])
+//! keeps what the normaliser reads as sent; the normaliser applies the one leniency rule of
+//! `answers/read.rs` with v2's "none": numbers may come as strings (v0.22 sends
+//! `"secret_ttl":"3600"`, `"received":""`; transcript v0.22.11-api-v2) or as fractions (v0.26's
+//! `created`), `null` (and `""` for a number) is none, and a value of another type is kept as sent
+//! in the receipt's `extra` under the v1 name of its field.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::answers::read::{strings, Sent};
 use crate::answers::{Extra, Receipt};
 use crate::secret_buf::wipe_json;
 use crate::wire::lenient::{some, whole_number, Obj};
@@ -26,34 +28,34 @@ pub(super) struct Record {
   pub(super) key: Option<Value>,
   #[serde(default, deserialize_with = "some")]
   pub(super) identifier: Option<Value>,
-  #[serde(default, deserialize_with = "text")]
-  custid: Option<String>,
+  #[serde(default, deserialize_with = "some")]
+  custid: Option<Value>,
   #[serde(default, deserialize_with = "text")]
   owner_id: Option<String>,
-  #[serde(default, deserialize_with = "text")]
-  pub(super) state: Option<String>,
+  #[serde(default, deserialize_with = "some")]
+  pub(super) state: Option<Value>,
   #[serde(default, deserialize_with = "text")]
   secret_identifier: Option<String>,
   #[serde(default, deserialize_with = "text")]
   share_path: Option<String>,
-  #[serde(default, deserialize_with = "text")]
-  share_domain: Option<String>,
+  #[serde(default, deserialize_with = "some")]
+  share_domain: Option<Value>,
   #[serde(default, deserialize_with = "some")]
   pub(super) secret_ttl: Option<Value>,
-  #[serde(default, deserialize_with = "whole")]
-  metadata_ttl: Option<i64>,
-  #[serde(default, deserialize_with = "whole")]
-  receipt_ttl: Option<i64>,
-  #[serde(default, deserialize_with = "whole")]
-  created: Option<i64>,
-  #[serde(default, deserialize_with = "whole")]
-  updated: Option<i64>,
-  #[serde(default, deserialize_with = "whole")]
-  received: Option<i64>,
-  #[serde(default, deserialize_with = "whole")]
-  revealed: Option<i64>,
-  #[serde(default, deserialize_with = "recipients")]
-  recipients: Vec<String>,
+  #[serde(default, deserialize_with = "some")]
+  metadata_ttl: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  receipt_ttl: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  created: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  updated: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  received: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  revealed: Option<Value>,
+  #[serde(default, deserialize_with = "some")]
+  recipients: Option<Value>,
   #[serde(default, deserialize_with = "some")]
   pub(super) has_passphrase: Option<Value>,
   /// A burn's short id of the secret (v0.26 `secret_shortid`, v0.22 `secret_shortkey`).
@@ -77,12 +79,9 @@ pub(super) struct Record {
 impl Drop for Record {
   fn drop(&mut self) {
     for text in [
-      &mut self.custid,
       &mut self.owner_id,
-      &mut self.state,
       &mut self.secret_identifier,
       &mut self.share_path,
-      &mut self.share_domain,
       &mut self.secret_value,
     ] {
       text.zeroize();
@@ -90,7 +89,17 @@ impl Drop for Record {
     for value in [
       &mut self.key,
       &mut self.identifier,
+      &mut self.custid,
+      &mut self.state,
+      &mut self.share_domain,
       &mut self.secret_ttl,
+      &mut self.metadata_ttl,
+      &mut self.receipt_ttl,
+      &mut self.created,
+      &mut self.updated,
+      &mut self.received,
+      &mut self.revealed,
+      &mut self.recipients,
       &mut self.has_passphrase,
       &mut self.secret_shortid,
       &mut self.secret_shortkey,
@@ -100,7 +109,6 @@ impl Drop for Record {
     {
       wipe_json(value);
     }
-    self.recipients.zeroize();
   }
 }
 
@@ -133,23 +141,56 @@ pub(super) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::E
   Ok(Value::deserialize(d)?.as_bool())
 }
 
-fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-  Ok(whole_number(&Value::deserialize(d)?))
+/// A text field: none (absent or `null`), the text, or the value as sent.
+fn text_of(v: Option<Value>) -> Sent<Option<String>> {
+  match v {
+    None | Some(Value::Null) => Ok(None),
+    Some(Value::String(s)) => Ok(Some(s)),
+    Some(v) => Err(v),
+  }
 }
 
-/// `"a***@e***.com, b***@e***.com"` (v0.22) or a list (v0.26); `""` and `null` are none.
-fn recipients<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-  Ok(match Value::deserialize(d)? {
-    Value::String(s) if !s.is_empty() => s.split(", ").map(str::to_owned).collect(),
-    Value::Array(items) => items
-      .into_iter()
-      .filter_map(|v| match v {
-        Value::String(s) => Some(s),
-        _ => None,
-      })
-      .collect(),
-    _ => Vec::new(),
+/// A number field as a whole number: none (absent, `null` or `""`), the number (or a string
+/// holding one, fractions floored), or the value as sent.
+fn whole(v: Option<Value>) -> Sent<Option<i64>> {
+  match v {
+    None | Some(Value::Null) => Ok(None),
+    Some(Value::String(s)) if s.is_empty() => Ok(None),
+    Some(v) => whole_number(&v).map(Some).ok_or(v),
+  }
+}
+
+/// `"a***@e***.com, b***@e***.com"` (v0.22) or a list of strings (v0.26); `""` and `null` are none.
+fn recipients(v: Option<Value>) -> Sent<Vec<String>> {
+  match v {
+    None | Some(Value::Null) => Ok(Vec::new()),
+    Some(Value::String(s)) if s.is_empty() => Ok(Vec::new()),
+    Some(Value::String(s)) => Ok(s.split(", ").map(str::to_owned).collect()),
+    Some(v) => strings(v),
+  }
+}
+
+/// The value of a field, or none with the value as sent kept in `extra` under `field`.
+fn typed<T>(extra: &mut Extra, field: &str, sent: Sent<Option<T>>) -> Option<T> {
+  sent.unwrap_or_else(|v| {
+    extra.insert(field, v);
+    None
   })
+}
+
+/// The state as sent, `new` when none, and mapped to v1's words; a state of another type is kept
+/// as sent in `extra` (no state then).
+pub(super) fn state_of(rec: &mut Record, extra: &mut Extra) -> (Option<String>, Option<String>) {
+  match text_of(rec.state.take()) {
+    Ok(raw) => {
+      let raw = raw.unwrap_or_else(|| "new".to_owned());
+      (Some(map_state(&raw).to_owned()), Some(raw))
+    }
+    Err(v) => {
+      extra.insert("state", v);
+      (None, None)
+    }
+  }
 }
 
 /// One v2 receipt as a v1 receipt, in v1's field order. `secret` is the secret half of a conceal
@@ -163,23 +204,29 @@ pub(super) fn normalise_receipt(
   value: Option<Zeroizing<String>>,
 ) -> Receipt {
   let secret = secret.unwrap_or_default();
+  let mut extra = Extra::default();
   let metadata_key = rec.key_text();
-  let raw_state = rec.state.take().unwrap_or_else(|| "new".to_owned());
-  let state = map_state(&raw_state).to_owned();
-  let received = state == "received";
+  if metadata_key.is_none() {
+    let sent = [&rec.key, &rec.identifier].into_iter().flatten();
+    if let Some(v) = sent.clone().find(|v| !v.is_null()) {
+      extra.insert("metadata_key", v.clone());
+    }
+  }
+  let (state, raw_state) = state_of(&mut rec, &mut extra);
+  let received = state.as_deref() == Some("received");
   // v0.24+ names the owner by id: the account's email is the username this client sends.
-  let custid = rec
-    .custid
-    .take()
-    .filter(|s| !s.is_empty())
-    .or_else(|| {
-      ctx
-        .username
-        .filter(|_| rec.owner_id.is_some())
-        .map(str::to_owned)
-    })
-    .or_else(|| reply_custid.filter(|s| s.contains('@')))
-    .unwrap_or_else(|| "anon".to_owned());
+  let custid = typed(&mut extra, "custid", text_of(rec.custid.take()).map(Some)).map(|sent| {
+    sent
+      .filter(|s| !s.is_empty())
+      .or_else(|| {
+        ctx
+          .username
+          .filter(|_| rec.owner_id.is_some())
+          .map(str::to_owned)
+      })
+      .or_else(|| reply_custid.filter(|s| s.contains('@')))
+      .unwrap_or_else(|| "anon".to_owned())
+  });
   let secret_key = rec
     .secret_identifier
     .take()
@@ -194,46 +241,80 @@ pub(super) fn normalise_receipt(
         .map(str::to_owned)
     });
 
-  let mut extra = Extra::default();
+  let secret_ttl_sent = match whole(rec.secret_ttl.take()) {
+    Ok(n) => n,
+    Err(v) => {
+      if !received {
+        extra.insert("secret_ttl", v.clone());
+      }
+      extra.insert("ttl", v);
+      None
+    }
+  };
+  let metadata_ttl = match whole(rec.metadata_ttl.take()) {
+    Ok(None) => typed(&mut extra, "metadata_ttl", whole(rec.receipt_ttl.take())),
+    sent => typed(&mut extra, "metadata_ttl", sent),
+  };
+  let updated = typed(&mut extra, "updated", whole(rec.updated.take()));
+  let created = typed(&mut extra, "created", whole(rec.created.take()));
+  let received_at = match received {
+    false => None,
+    true => match whole(rec.received.take()) {
+      Ok(None) => typed(&mut extra, "received", whole(rec.revealed.take())),
+      sent => typed(&mut extra, "received", sent),
+    },
+  };
+  let recipient = typed(
+    &mut extra,
+    "recipient",
+    recipients(rec.recipients.take()).map(Some),
+  );
+  let share_domain = typed(&mut extra, "share_domain", text_of(rec.share_domain.take()))
+    .or_else(|| (!extra.0.contains_key("share_domain")).then(String::new));
+  let passphrase_required = match rec.has_passphrase.take() {
+    Some(Value::Bool(b)) => Some(b),
+    None | Some(Value::Null) => None,
+    Some(v) => {
+      extra.insert("passphrase_required", v);
+      None
+    }
+  };
+
+  // v1's receipt has these even when empty: `null` where v2 sent nothing.
   let mut nullable = |field: &str, v: Option<i64>| {
-    if v.is_none() {
+    if v.is_none() && !extra.0.contains_key(field) {
       extra.insert(field, Value::Null);
     }
     v.map(Number::from)
   };
-  let secret_ttl_sent = rec.secret_ttl.as_ref().and_then(whole_number);
   let ttl = nullable("ttl", secret_ttl_sent);
-  let metadata_ttl = nullable("metadata_ttl", rec.metadata_ttl.or(rec.receipt_ttl));
+  let metadata_ttl = nullable("metadata_ttl", metadata_ttl);
   let secret_ttl = if received {
     None
   } else {
     nullable("secret_ttl", secret_ttl_sent)
   };
-  let updated = nullable("updated", rec.updated);
-  let created = nullable("created", rec.created);
-  if metadata_key.is_none() {
+  let updated = nullable("updated", updated);
+  let created = nullable("created", created);
+  if metadata_key.is_none() && !extra.0.contains_key("metadata_key") {
     extra.insert("metadata_key", Value::Null);
   }
   let mut out = Receipt::default();
-  out.custid = Some(custid);
+  out.custid = custid;
   out.metadata_key = metadata_key;
   out.secret_key = secret_key.filter(|_| !received);
   out.ttl = ttl;
   out.metadata_ttl = metadata_ttl;
   out.secret_ttl = secret_ttl;
-  out.state = Some(state);
+  out.state = state;
   out.updated = updated;
   out.created = created;
-  out.received = rec
-    .received
-    .or(rec.revealed)
-    .filter(|_| received)
-    .map(Number::from);
-  out.recipient = Some(std::mem::take(&mut rec.recipients));
-  out.share_domain = Some(rec.share_domain.take().unwrap_or_default());
-  out.passphrase_required = rec.has_passphrase.as_ref().and_then(Value::as_bool);
+  out.received = received_at.map(Number::from);
+  out.recipient = recipient;
+  out.share_domain = share_domain;
+  out.passphrase_required = passphrase_required;
   out.value = value;
-  out.raw_state = Some(raw_state);
+  out.raw_state = raw_state;
   out.extra = extra;
   out
 }

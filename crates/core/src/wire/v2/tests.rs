@@ -254,16 +254,29 @@ fn receipt_fields_are_read_leniently() {
   ] {
     assert_eq!(whole_number(&v), n, "{v}");
   }
-  // Fields of unexpected types read as absent: the answer still parses.
+  // Fields of other types are kept as sent, under their v1 names (the rule of answers/read.rs,
+  // as on API v1): the answer still parses, and `""` is v0.22's "none" for a number.
   let body = r#"{"record":{"key":7,"custid":["x"],"state":"received","secret_ttl":{},"received":"","revealed":"1795714792","recipients":[1,"a***@e***.com"],"has_passphrase":"yes","share_domain":5}}"#;
   let v = parse(Op::RetrieveMetadata, &CTX, &resp(200, body)).unwrap();
-  assert_eq!(v["metadata_key"], Value::Null);
-  assert_eq!(v["custid"], "anon");
-  assert_eq!(v["ttl"], Value::Null);
+  assert_eq!(v["metadata_key"], 7);
+  assert_eq!(v["custid"], json!(["x"]));
+  assert_eq!(v["ttl"], json!({}));
+  assert!(
+    v.get("secret_ttl").is_none(),
+    "a read secret has no secret_ttl"
+  );
   assert_eq!(v["received"], 1795714792);
-  assert_eq!(v["recipient"], json!(["a***@e***.com"]));
-  assert_eq!(v["share_domain"], "");
-  assert!(v.get("passphrase_required").is_none());
+  assert_eq!(v["recipient"], json!([1, "a***@e***.com"]));
+  assert_eq!(v["share_domain"], 5);
+  assert_eq!(v["passphrase_required"], "yes");
+  assert_eq!(v["state"], "received");
+  let body = r#"{"record":{"key":"k","state":3,"created":"abc","updated":null}}"#;
+  let v = parse(Op::RetrieveMetadata, &CTX, &resp(200, body)).unwrap();
+  assert_eq!(
+    (&v["state"], &v["created"], &v["updated"]),
+    (&json!(3), &json!("abc"), &Value::Null)
+  );
+  assert!(v.get("raw_state").is_none(), "{v}");
 }
 
 #[test]
