@@ -199,7 +199,7 @@ impl Default for ClientConfig {
 pub fn normalise_base_url(url: &str) -> Result<String> {
   // Shown with any credentials in it masked, as `proxy` is (they are refused below, but a URL
   // that does not parse is quoted before that).
-  let show = || bounded(&crate::transport::redact_userinfo(url), 100);
+  let show = || bounded(&crate::error::redact_userinfo(url), 100);
   let parsed = reqwest::Url::parse(url.trim())
     .map_err(|e| Error::input(format!("Invalid url {:?}: {e}", show())))?;
   if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {

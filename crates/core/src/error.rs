@@ -181,6 +181,17 @@ impl std::error::Error for Error {}
 /// The result of every fallible function of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+  let start = url.find("://").map_or(0, |i| i + 3);
+  let rest = &url[start..];
+  let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+  match rest[..authority_end].rfind('@') {
+    Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
+    None => url.to_owned(),
+  }
+}
+
 /// Cuts `text` to at most `max` characters (on a char boundary), marking the cut.
 pub fn bounded(text: &str, max: usize) -> String {
   match text.char_indices().nth(max) {

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::config::{ClientConfig, RetryPolicy};
-use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::error::{bounded, redact_userinfo, Error, ErrorKind, Result};
 use crate::secret_buf::SecretBuf;
 use crate::wire::{Body, Method, RawResponse, RequestSpec, Retry};
 use base64::Engine;
@@ -520,17 +520,6 @@ fn host_port(url: &reqwest::Url) -> Option<String> {
     Some(port) => format!("{host}:{port}"),
     None => host.to_owned(),
   })
-}
-
-/// `scheme://user:password@host...` -> `scheme://***@host...`: for messages about a proxy URL.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-  let start = url.find("://").map_or(0, |i| i + 3);
-  let rest = &url[start..];
-  let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-  match rest[..authority_end].rfind('@') {
-    Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
-    None => url.to_owned(),
-  }
 }
 
 #[cfg(test)]

@@ -25,22 +25,18 @@ mod verifier;
 use std::sync::{Arc, OnceLock};
 
 use rustls::client::danger::ServerCertVerifier;
-use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
 use crate::error::{Error, Result};
-pub use pem::{certificates, PemProblem};
+pub use pem::{certificates, Certs, PemProblem};
 pub use refusal::refusal;
-use verifier::{Trust, Verifier};
+use verifier::{algorithms, Trust, Verifier};
 
 /// Node's variable: a PEM file of extra trusted certificates, read once per process.
 pub const EXTRA_CA_VAR: &str = "NODE_EXTRA_CA_CERTS";
 /// Node's variable: `0` turns certificate verification off for the whole process.
 pub const REJECT_UNAUTHORIZED_VAR: &str = "NODE_TLS_REJECT_UNAUTHORIZED";
-
-/// Certificates as DER, as rustls takes them.
-pub type Certs = Vec<CertificateDer<'static>>;
 
 /// The TLS settings for a client that trusts `ca` (from [`certificates`]) beside the roots.
 ///
@@ -72,10 +68,6 @@ pub fn plain_http_config() -> Result<rustls::ClientConfig> {
   #[cfg(test)]
   tests::PLAIN_HTTP_CONFIGS.with(|n| n.set(n.get() + 1));
   build(Arc::new(Verifier::with(Trust::PlainHttpOnly)))
-}
-
-fn algorithms() -> WebPkiSupportedAlgorithms {
-  rustls::crypto::ring::default_provider().signature_verification_algorithms
 }
 
 fn build(verifier: Arc<dyn ServerCertVerifier>) -> Result<rustls::ClientConfig> {

@@ -5,7 +5,8 @@ use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::CertificateDer;
 use rustls::RootCertStore;
 
-use super::Certs;
+/// Certificates as DER, as rustls takes them.
+pub type Certs = Vec<CertificateDer<'static>>;
 
 /// Why PEM text gave no certificate to trust. Its words quote nothing of the text, which may have
 /// been pasted from anywhere (a token included): the parser's own errors quote the bad line.

@@ -11,7 +11,12 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 
-use super::{algorithms, Certs};
+use super::pem::Certs;
+
+/// The signature algorithms of the one crypto provider compiled in (ring).
+pub(super) fn algorithms() -> WebPkiSupportedAlgorithms {
+  rustls::crypto::ring::default_provider().signature_verification_algorithms
+}
 
 /// rustls' platform verifier, plus the rule of OpenSSL (and so of Node): a server certificate that
 /// is byte for byte one of the trusted certificates (`ca`, `NODE_EXTRA_CA_CERTS`) and signed by
