@@ -166,7 +166,7 @@ fn receipt(v: Value) -> read::Sent<Receipt> {
 }
 
 /// A field that is left out of the JSON: an absent `Option`; a required field never is.
-pub trait Absent {
+pub(crate) trait Absent {
   /// Whether the field is left out of the JSON.
   fn is_absent(&self) -> bool;
 }

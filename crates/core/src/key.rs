@@ -6,9 +6,9 @@ use crate::error::{Error, Result};
 
 /// Shortest key accepted. OTS v0.24.2+ answers 404 to any `:key` under 20 characters, and legacy
 /// gibbler keys are at most a few characters shorter than 31.
-pub const MIN_KEY_LEN: usize = 20;
+pub(crate) const MIN_KEY_LEN: usize = 20;
 /// Longest key accepted: well above the 62 of current servers, low enough to keep URLs sane.
-pub const MAX_KEY_LEN: usize = 128;
+pub(crate) const MAX_KEY_LEN: usize = 128;
 
 /// Checks a key before it goes into a URL path. `display` is how the caller's value reads in the
 /// message (2.1.1 interpolated the raw value, so `undefined` reads "undefined").
@@ -20,7 +20,7 @@ pub fn validate_key(key: Option<&str>, display: &str) -> Result<()> {
 }
 
 /// Whether `key` has the shape of a secret or receipt key (length and alphabet).
-pub fn is_valid_key(key: &str) -> bool {
+pub(crate) fn is_valid_key(key: &str) -> bool {
   (MIN_KEY_LEN..=MAX_KEY_LEN).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 

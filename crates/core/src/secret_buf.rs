@@ -59,7 +59,7 @@ impl SecretBuf {
   }
 
   /// Makes room for `additional` more bytes, doubling at least, wiping the block it moves from.
-  pub fn reserve(&mut self, additional: usize) {
+  pub(crate) fn reserve(&mut self, additional: usize) {
     let need = self.0.len().saturating_add(additional);
     if need <= self.0.capacity() {
       return;
@@ -84,7 +84,7 @@ impl SecretBuf {
   }
 
   /// Appends `n` zero bytes and returns them, for encoders that write into a slice.
-  pub fn extend_zeroed(&mut self, n: usize) -> &mut [u8] {
+  pub(crate) fn extend_zeroed(&mut self, n: usize) -> &mut [u8] {
     self.reserve(n);
     let start = self.0.len();
     self.0.resize(start + n, 0);
@@ -149,7 +149,7 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Se
 }
 
 /// Overwrites every string in a JSON value before it is dropped: parsed answers hold secrets.
-pub fn wipe_json(value: &mut serde_json::Value) {
+pub(crate) fn wipe_json(value: &mut serde_json::Value) {
   use serde_json::Value;
   match value {
     Value::String(s) => s.zeroize(),
