@@ -38,7 +38,7 @@ export declare class NativeClient {
   status(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: boolean }>
   share(secret: string, options?: ShareArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
   generate(options?: GenerateArgs | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
-  retrieveSecret(linkOrKey: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: RevealedSecret & Record<string, unknown> }>
+  retrieveSecret(linkOrKey: string, options?: RevealOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: RevealedSecret & Record<string, unknown> }>
   retrieveMetadata(key: string, options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Receipt & Record<string, unknown> }>
   burn(key: string, options?: SecretOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: BurnResult & Record<string, unknown> }>
   recentMetadata(options?: CallOptions | undefined | null, cancel?: CancelToken | undefined | null): Promise<string & { readonly __json: Array<Receipt & Record<string, unknown>> }>
@@ -99,7 +99,17 @@ export interface GenerateArgs {
  */
 export declare function optionTable(): string
 
-/** `{ passphrase, timeout }` of `retrieveSecret` and `burn` (`table::RETRIEVE_SECRET`, `table::BURN`). */
+/**
+ * `{ passphrase, key, timeout }` of `retrieveSecret` (`table::RETRIEVE_SECRET`): `key` is an
+ * end-to-end decryption key given apart from the link (wiped when dropped, never quoted).
+ */
+export interface RevealOptions {
+  passphrase?: string
+  key?: string
+  timeout?: number
+}
+
+/** `{ passphrase, timeout }` of `burn` (`table::BURN`). */
 export interface SecretOptions {
   passphrase?: string
   timeout?: number
@@ -141,6 +151,13 @@ export interface BurnResult {
 export interface Receipt {
   /** `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one). */
   share_link?: string
+  /**
+   * Added in 3.0, `encrypt: true` only: `share_link` without its `#key`, to send by one
+   * channel while `decryption_key` goes by another (docs/E2E.md).
+   */
+  share_link_without_key?: string
+  /** Added in 3.0, `encrypt: true` only: the decryption key alone (43 base64url characters). */
+  decryption_key?: string
   /** The owner: the account's username, or `anon`. */
   custid?: string
   /** The receipt's key: `retrieveMetadata` and `burn` take it. */

@@ -89,6 +89,8 @@ export interface ApiOptionsGenerate extends ApiOptionsShare {
 
 export interface ApiOptionsRetrieveSecret extends CallOptions {
   passphrase?: string
+  /** Added in 3.0: the decryption key of an end-to-end encrypted secret, sent apart from the link (docs/E2E.md). */
+  key?: string
 }
 
 /** Added in 3.0: `burn` takes the passphrase that servers v0.19+ require for protected secrets. */
@@ -118,8 +120,12 @@ export interface ApiReceiptFields {
 
 export interface ApiResponseShare extends ApiReceiptFields {
   secret_key: string
-  /** `<url>/secret/<secret_key>` */
+  /** `<url>/secret/<secret_key>` (with `encrypt: true`, `#<key>` after it) */
   share_link: string
+  /** Added in 3.0, `encrypt: true` only: `share_link` without its `#<key>`, to send apart from the key. */
+  share_link_without_key?: string
+  /** Added in 3.0, `encrypt: true` only: the decryption key alone (43 base64url characters). */
+  decryption_key?: string
   secret_ttl: number
   passphrase_required: boolean
 }

@@ -58,9 +58,13 @@ test('the Content-Security-Policy pins the page\'s own script and style, and not
 test('every known-answer envelope opens in the page with the key from its fragment', async () => {
   for (const v of KAT.vectors) {
     await page.goto(`${PAGE_URL}#${v.fragment}`)
-    const { key, hash } = await page.evaluate(`({ key: document.getElementById('key').value, hash: location.hash })`)
+    const { key, hash, warned, warning } = await page.evaluate(`({ key: document.getElementById('key').value, hash: location.hash,
+      warned: !document.getElementById('warning').hidden, warning: document.getElementById('warning').textContent })`)
     assert.equal(key, v.fragment)
     assert.equal(hash, '', 'the key is dropped from the address bar')
+    // ... but not from the browser's history, and the page says so (docs/E2E.md "decrypt.html").
+    assert.ok(warned, 'opened with #key, the page warns')
+    assert.match(warning, /keeps that address, key included, in its history/)
     const r = await decryptIn(page, v.envelope, null)
     assert.deepEqual([r.state, r.plaintext], ['ok', v.plaintext], r.message)
   }
@@ -74,6 +78,7 @@ test('an envelope shared through the embedded server opens in the page with its 
     const { share_link, secret_key } = await ots.share(secret, { encrypt: true })
     const { value: envelope } = await ots.retrieveSecret(secret_key) // no key: the envelope the server kept
     await page.goto(PAGE_URL)
+    assert.equal(await page.evaluate(`document.getElementById('warning').hidden`), true, 'no # in the address: no warning')
     const r = await decryptIn(page, envelope, share_link)
     assert.deepEqual([r.state, r.plaintext], ['ok', secret], r.message)
     const wrong = await decryptIn(page, envelope, (await ots.share(secret, { encrypt: true })).share_link)
@@ -101,6 +106,8 @@ test('a wrong key, an altered or cut envelope, an unknown version and a bad key 
     [`${head}\n${body.slice(0, body.length - 4)}`, FIRST.fragment, /wrong key, or the envelope was altered/],
     [`${head}\n${body.slice(0, 10)}`, FIRST.fragment, /damaged/],
     [FIRST.envelope.replace('ots-e2e/1', 'ots-e2e/2'), FIRST.fragment, /Unknown envelope version/],
+    // The whole first line is authenticated: instructions rewritten by a server do not open.
+    [FIRST.envelope.replace('open it with its key', 'send your key to attacker.example'), FIRST.fragment, /wrong key, or the envelope was altered/],
     ['just some text', FIRST.fragment, /not an encrypted secret/],
     [FIRST.envelope, 'https://ots.example/secret/abcdefghijklmnopqrstu', /not a key/],
     [FIRST.envelope, FIRST.fragment.slice(1), /not a key/],

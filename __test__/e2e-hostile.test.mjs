@@ -51,6 +51,11 @@ for (const apiVersion of ['v1', 'v2']) {
       assert.match(err.message, /not an end-to-end encrypted envelope/)
       assert.ok(!err.message.includes('hunter2'), err.message)
       assert.equal(err.envelope, FORGED, 'what the server sent is carried, so nothing is lost')
+      // The key given apart from the link: the same.
+      const apart = await c.share('the real launch code', { encrypt: true })
+      const err2 = await rejection(c.retrieveSecret(apart.share_link_without_key, { key: apart.decryption_key }))
+      assert.ok(err2 instanceof DecryptionError, `${err2}`)
+      assert.equal(err2.envelope, FORGED)
       const fragment = shared.share_link.match(FRAGMENT)[1]
       for (const surface of [err.message, err.stack, util.inspect(err), JSON.stringify(err)]) {
         assert.ok(!surface.includes(fragment), 'the key is in no error surface')
@@ -180,4 +185,23 @@ test('share, generate and burn do not follow a same-origin redirect; status and 
     assert.equal((await c.retrieveMetadata(receipt.metadata_key)).state, 'new', 'the burn did not happen; metadata followed the redirect')
     assert.equal(hostile.requests.filter((r) => r.path.startsWith('/moved/')).length, 2)
   })
+})
+
+test('a 4-digit and a 6-digit PIN, and every secret of up to 32 bytes, give envelopes of the same length', async () => {
+  const server = await startServer({ generation: 'v0.26' })
+  try {
+    const c = clientFor(server, server.url)
+    // What the server stores: the envelope, read back without the key.
+    const stored = async (secret) => (await c.retrieveSecret((await c.share(secret, { encrypt: true })).secret_key)).value
+    const pin4 = await stored('1234')
+    const pin6 = await stored('123456')
+    assert.match(pin4, /^ots-e2e\/1 /)
+    assert.equal(pin4.length, pin6.length)
+    const lengths = new Set()
+    for (let n = 1; n <= 32; n++) lengths.add((await stored('x'.repeat(n))).length)
+    assert.deepEqual([...lengths], [pin4.length])
+    assert.ok((await stored('x'.repeat(64))).length > pin4.length, 'a longer secret is in a larger bucket')
+  } finally {
+    await server.close()
+  }
 })

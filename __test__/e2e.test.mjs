@@ -7,6 +7,9 @@ import test from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import util from 'node:util'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +18,7 @@ import { startServer } from '../testing.mjs'
 
 const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
 const SECRET = 'pâté 🔑 the launch code'
-const MAX_PLAINTEXT = 7384 // docs/E2E.md; crates/core/src/e2e/tests.rs pins the same number
+const MAX_PLAINTEXT = 7167 // docs/E2E.md; crates/core/src/e2e/tests.rs pins the same number
 const FRAGMENT = /#([A-Za-z0-9_-]{43})$/
 const GENERATIONS = [
   ['v0.12', 'v1'],
@@ -175,7 +178,8 @@ test('the largest plaintext fits every generation; one byte more is an InputErro
   for (const generation of ['v0.26', 'v0.22']) {
     await withServer(generation, async (server) => {
       const anonymous = OneTimeSecretApi.anonymous({ url: server.url })
-      const big = 'é'.repeat(MAX_PLAINTEXT / 2)
+      const big = `${'é'.repeat((MAX_PLAINTEXT - 1) / 2)}a` // MAX_PLAINTEXT bytes of UTF-8
+      assert.equal(Buffer.byteLength(big), MAX_PLAINTEXT)
       const shared = await anonymous.share(big, { encrypt: true })
       assert.equal((await anonymous.retrieveSecret(shared.share_link)).value, big)
       const before = server.requestCount()
@@ -208,9 +212,10 @@ test('ots share --encrypt prints the link with its fragment; ots get <link> prin
     assert.equal(shared.code, 0, shared.stderr)
     const link = shared.stdout.trim()
     assert.match(link, FRAGMENT)
-    const got = ots(['get', link], { env, input: '' })
+    const got = ots(['get'], { env, input: `${link}\n` })
     assert.equal(got.code, 0, got.stderr)
     assert.equal(got.stdout, `${SECRET}\n`)
+    assert.equal(got.stderr, '', 'a link on stdin: no warning')
 
     const json = ots(['share', '--encrypt', '--json'], { env, input: SECRET })
     assert.equal(json.code, 0, json.stderr)
@@ -219,10 +224,72 @@ test('ots share --encrypt prints the link with its fragment; ots get <link> prin
     const wrong = answer.share_link.replace(FRAGMENT, `#${Buffer.alloc(32, 1).toString('base64url')}`)
     const failed = ots(['get', wrong], { env, input: '' })
     assert.equal(failed.code, 9, failed.stderr)
-    assert.match(failed.stderr, /^ots: DecryptionError: Decryption failed: wrong key, or the envelope was altered\n$/)
+    // The key in argv works, with a warning (ps and shell history see argv).
+    assert.match(failed.stderr, /^ots: warning: the link's #key is on the command line, where other users \(ps\) and your shell history can read it; next time give the link on stdin \(ots get < link\.txt\) or the key with --key-file\nots: DecryptionError: Decryption failed: wrong key, or the envelope was altered\n$/)
     assert.match(failed.stdout, /^ots-e2e\/1 [^\n]+\n[A-Za-z0-9_-]+\n$/, 'the envelope is kept on stdout')
     assert.ok(!failed.stderr.includes(SECRET) && !failed.stdout.includes(SECRET))
     const again = ots(['get', answer.share_link], { env, input: '' })
     assert.equal(again.code, 4, 'the secret was revealed once, by the failed get')
+  })
+})
+
+test('two channels: share gives the link without its key and the key alone; retrieveSecret and ots get take the key apart', async () => {
+  await withServer('v0.26', async (server) => {
+    for (const apiVersion of ['v1', 'v2']) {
+      const api = clientFor(server, apiVersion)
+      const shared = await api.share(SECRET, { encrypt: true })
+      assert.equal(shared.share_link, `${shared.share_link_without_key}#${shared.decryption_key}`)
+      assert.equal(shared.share_link_without_key, `${server.url}/secret/${shared.secret_key}`)
+      assert.match(shared.decryption_key, /^[A-Za-z0-9_-]{43}$/)
+      const opened = await api.retrieveSecret(shared.share_link_without_key, { key: shared.decryption_key })
+      assert.deepEqual([opened.value, opened.encrypted], [SECRET, true])
+      // A plain share has neither field; a bad or conflicting key is refused before the reveal.
+      const plain = await api.share('plain')
+      assert.equal(plain.share_link_without_key, undefined)
+      assert.equal(plain.decryption_key, undefined)
+      const again = await api.share(SECRET, { encrypt: true })
+      const before = server.requestCount()
+      for (const key of ['short', Buffer.alloc(32, 5).toString('base64url')]) {
+        const link = key === 'short' ? again.share_link_without_key : again.share_link
+        const err = await api.retrieveSecret(link, { key }).then(() => assert.fail('resolved'), (e) => e)
+        assert.ok(err instanceof InputError, `${err}`)
+        assert.ok(!err.message.includes(key) && !err.message.includes(again.decryption_key), err.message)
+      }
+      assert.equal(server.requestCount(), before, 'nothing was revealed')
+      // The key alone never opens a plain secret silently: with a key, a plain secret is a DecryptionError.
+      const err = await api.retrieveSecret(plain.secret_key, { key: again.decryption_key }).then(() => assert.fail('resolved'), (e) => e)
+      assert.ok(err instanceof DecryptionError, `${err}`)
+    }
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ots-e2e-key-'))
+    try {
+      const env = { OTS_URL: server.url, OTS_USERNAME: server.username, OTS_API_KEY: server.apiKey }
+      const keyFile = path.join(dir, 'key.txt')
+      const shared = ots(['share', '--encrypt', '--key-file', keyFile], { env, input: SECRET })
+      assert.equal(shared.code, 0, shared.stderr)
+      const link = shared.stdout.trim()
+      assert.match(link, new RegExp(`^${server.url}/secret/[a-z0-9]+$`), 'the link without its key')
+      assert.match(fs.readFileSync(keyFile, 'utf8'), /^[A-Za-z0-9_-]{43}\n$/)
+      if (process.platform !== 'win32') assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600)
+      const again = ots(['share', '--encrypt', '--key-file', keyFile], { env, input: SECRET })
+      assert.equal(again.code, 2, 'an existing key file is not overwritten')
+      assert.match(again.stderr, /--key-file: .* exists; name a new file/)
+      const plain = ots(['share', '--key-file', path.join(dir, 'other')], { env, input: SECRET })
+      assert.equal(plain.code, 2)
+      assert.match(plain.stderr, /--key-file needs --encrypt/)
+
+      const got = ots(['get', link, '--key-file', keyFile], { env, input: '' })
+      assert.equal(got.code, 0, got.stderr)
+      assert.equal(got.stdout, SECRET)
+      assert.equal(got.stderr, '', 'no key in argv: no warning')
+
+      const viaStdin = ots(['share', '--encrypt', '--key-file', path.join(dir, 'k2')], { env, input: SECRET })
+      const key2 = fs.readFileSync(path.join(dir, 'k2'), 'utf8')
+      const fromStdin = ots(['get', viaStdin.stdout.trim(), '--key-file', '-'], { env, input: key2 })
+      assert.equal(fromStdin.code, 0, fromStdin.stderr)
+      assert.equal(fromStdin.stdout, SECRET)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

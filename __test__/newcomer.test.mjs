@@ -325,6 +325,12 @@ export async function roundTrip(options: ServerOptions = { generation: 'v0.22' }
     const api: OneTimeSecretApi = new Api(server.username, server.apiKey, opts)
     const shared: ApiResponseShare = await api.share('typed', { ttl: 60, signal: AbortSignal.timeout(5000) })
     const secret = await api.retrieveSecret(shared.secret_key)
+    // End to end, by two channels: the link without its key, and the key alone (docs/E2E.md).
+    const sealed: ApiResponseShare = await api.share('typed', { encrypt: true })
+    const link: string | undefined = sealed.share_link_without_key
+    const key: string | undefined = sealed.decryption_key
+    if (link === undefined || key === undefined) throw new Error('no two-channel form')
+    await api.retrieveSecret(link, { key })
     try {
       await api.retrieveSecret(shared.secret_key)
     } catch (err) {

@@ -40,6 +40,8 @@ fn text() -> Option<String> {
 fn full_receipt() -> Receipt {
   let mut r = Receipt::default();
   r.share_link = text();
+  r.share_link_without_key = text();
+  r.decryption_key = Some(Zeroizing::new("x".to_owned()));
   r.custid = text();
   r.metadata_key = text();
   r.secret_key = text();

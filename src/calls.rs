@@ -16,7 +16,9 @@ use ots_core::Error;
 
 use crate::cancel::CancelToken;
 use crate::client::NativeClient;
-use crate::options::{CallOptions, GenerateArgs, Key, LinkOrKey, Secret, SecretOptions, ShareArgs};
+use crate::options::{
+  CallOptions, GenerateArgs, Key, LinkOrKey, RevealOptions, Secret, SecretOptions, ShareArgs,
+};
 use crate::settle::JsPromise;
 
 macro_rules! calls {
@@ -69,13 +71,14 @@ calls! {
     c.generate(options, &call).await
   };
 
-  // A key or a whole link; a key in the link's fragment decrypts an end-to-end encrypted secret.
+  // A key or a whole link; a key in the link's fragment, or in `key`, decrypts an end-to-end
+  // encrypted secret.
   retrieve_secret(
     #[napi(ts_arg_type = "string")] link_or_key: LinkOrKey,
-    options: Option<SecretOptions>,
+    options: Option<RevealOptions>,
   ) -> "Promise<string & { readonly __json: RevealedSecret & Record<string, unknown> }>" {
-    let (passphrase, call) = SecretOptions::split(options, cancel);
-  } |c| e2e::retrieve_secret(&c, &link_or_key.0, None, passphrase, &call);
+    let (passphrase, key, call) = RevealOptions::split(options, cancel);
+  } |c| e2e::retrieve_secret(&c, &link_or_key.0, key.as_deref().map(String::as_str), passphrase, &call);
 
   retrieve_metadata(#[napi(ts_arg_type = "string")] key: Key, options: Option<CallOptions>,)
     -> "Promise<string & { readonly __json: Receipt & Record<string, unknown> }>" {

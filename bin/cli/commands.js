@@ -3,6 +3,7 @@
 // The commands. Each takes the parsed flags and positionals and returns an exit code (or
 // nothing for 0); errors propagate to bin/ots.js, which reports them.
 
+const fs = require('node:fs')
 const path = require('node:path')
 const { EXIT } = require('./exit-codes.js')
 const { PKG_DIR, usageError, parseTtl, parsePort, parseGeneration, makeClient, parseKeyOrLink, atMostOneArg, noArgs } = require('./options.js')
@@ -33,6 +34,9 @@ async function share(values, positionals) {
       'refusing to take the secret from the command line (it would stay in shell history): pipe it on stdin, type it at the prompt, or add --secret-from-argv',
     )
   }
+  const keyFile = values['key-file']
+  if (keyFile !== undefined && !values.encrypt) throw usageError('share', '--key-file needs --encrypt (only an encrypted secret has a key of its own)')
+  if (keyFile !== undefined && fs.existsSync(keyFile)) throw usageError('share', `--key-file: ${keyFile} exists; name a new file`)
   const options = createOptions('share', values)
   const client = makeClient('share', values)
   const stdinIsTerminal = Boolean(process.stdin.isTTY)
@@ -46,9 +50,20 @@ async function share(values, positionals) {
   if (pass !== undefined) options.passphrase = pass
   if (values.encrypt) options.encrypt = true
   const result = await client.share(secret, options)
+  if (keyFile !== undefined) writeKeyFile(keyFile, result.decryption_key)
   if (values.json) return printJson(result)
-  print(result.share_link)
+  print(keyFile === undefined ? result.share_link : result.share_link_without_key)
   receiptHint(result)
+}
+
+/** `share --encrypt --key-file <path>`: the key alone, in a new file only its owner can read. */
+function writeKeyFile(file, key) {
+  try {
+    fs.writeFileSync(file, `${key}\n`, { flag: 'wx', mode: 0o600 })
+  } catch (err) {
+    // The secret is shared already: say where the key is not, and how to get the secret back.
+    throw usageError('share', `could not write the key to ${file} (${err.code || 'error'}); the secret was shared but cannot be opened without the key: burn it (its receipt is the metadata key below) and share again`)
+  }
 }
 
 async function generate(values, positionals) {
@@ -74,12 +89,36 @@ async function linkForGet(values, positionals) {
   return { link: first === undefined ? undefined : first.trim(), stdinFree: false }
 }
 
+/** The decryption key from --key-file: a file's first line, or stdin's (a hidden prompt on a terminal). */
+async function keyFromFile(values, stdinFree) {
+  const file = values['key-file']
+  if (file === undefined) return undefined
+  if (file === '-') {
+    if (!stdinFree) throw usageError('get', '--key-file - needs stdin, which carries the link: give the link as an argument')
+    if (process.stdin.isTTY) return (await hiddenPrompt('get', 'Decryption key')).trim()
+    return (await readStdin()).split(/\r?\n/)[0].trim()
+  }
+  try {
+    return fs.readFileSync(file, 'utf8').split(/\r?\n/)[0].trim()
+  } catch (err) {
+    throw usageError('get', `--key-file: cannot read ${file} (${err.code || 'error'})`)
+  }
+}
+
 async function get(values, positionals) {
   const { link, stdinFree } = await linkForGet(values, positionals)
   const { key, base } = parseKeyOrLink('get', link, ['secret'], 'secret link or key (as an argument, on stdin, or at the prompt)')
+  if (stdinFree && link && /#./.test(link)) {
+    process.stderr.write("ots: warning: the link's #key is on the command line, where other users (ps) and your shell history can read it; next time give the link on stdin (ots get < link.txt) or the key with --key-file\n")
+  }
   const client = makeClient('get', values, base)
-  const pass = await passphrase('get', values, stdinFree)
-  const result = await client.retrieveSecret(key, pass === undefined ? undefined : { passphrase: pass }).catch((err) => {
+  const decryptionKey = await keyFromFile(values, stdinFree)
+  if (values['key-file'] === '-' && (values['passphrase-stdin'])) throw usageError('get', 'stdin can carry the key or the passphrase, not both')
+  const pass = await passphrase('get', values, stdinFree && values['key-file'] !== '-')
+  const options = {}
+  if (pass !== undefined) options.passphrase = pass
+  if (decryptionKey !== undefined) options.key = decryptionKey
+  const result = await client.retrieveSecret(key, Object.keys(options).length ? options : undefined).catch((err) => {
     // The secret is gone from the server: keep the envelope that did not decrypt (exit code 9).
     // Text that is not an envelope (a server that did not keep what was sealed) is not printed:
     // stdout is where the secret goes, and that text is the server's, not the sender's.

@@ -32,9 +32,9 @@ const PASSPHRASE = {
 const CREATE = { ttl: { type: 'string' }, recipient: { type: 'string' } }
 
 const OPTIONS = {
-  share: { ...CONNECTION, ...PASSPHRASE, ...CREATE, 'secret-from-argv': { type: 'boolean' }, force: { type: 'boolean' }, encrypt: { type: 'boolean' } },
+  share: { ...CONNECTION, ...PASSPHRASE, ...CREATE, 'secret-from-argv': { type: 'boolean' }, force: { type: 'boolean' }, encrypt: { type: 'boolean' }, 'key-file': { type: 'string' } },
   generate: { ...CONNECTION, ...PASSPHRASE, ...CREATE },
-  get: { ...CONNECTION, ...PASSPHRASE },
+  get: { ...CONNECTION, ...PASSPHRASE, 'key-file': { type: 'string' } },
   meta: { ...CONNECTION },
   burn: { ...CONNECTION, ...PASSPHRASE },
   recent: { ...CONNECTION },

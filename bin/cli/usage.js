@@ -40,6 +40,8 @@ ${TTL_HELP}
   --recipient <email>    email the link to this address (needs an account)
   --secret-from-argv     take the secret from the first argument (alias --force)
   --encrypt              encrypt end to end: the key goes in the link's #fragment, never to the server
+  --key-file <path>      with --encrypt: write the key to <path> (a new file, readable only by you)
+                         and print the link without it, so the two can travel by different channels
   --passphrase           prompt for a passphrase (hidden)
   --passphrase-env <VAR> take the passphrase from environment variable VAR
   --passphrase-stdin     first line of stdin is the passphrase (only with --secret-from-argv)
@@ -69,8 +71,14 @@ prompt when stdin is a terminal, so it stays out of shell history and process li
 A full share link selects its own server (scheme, host, port and any path before /secret/)
 unless --url is given; credentials are only sent when that server is the configured one
 (retrieving a secret needs no account). A link made with 'ots share --encrypt' is decrypted
-with the key in its #fragment; if it does not decrypt, the envelope is printed and the exit code is 9.
+with the key in its #fragment, or the key given apart with --key-file; if it does not decrypt, the
+envelope is printed and the exit code is 9 (text from the server that is not an envelope is not
+printed). A link with its #key as an argument works, with a warning: argv is visible to other
+users (ps) and stays in shell history; give the link on stdin or the key with --key-file.
 
+Options:
+  --key-file <path>      read the decryption key from <path> (first line); - reads it from stdin,
+                         or from a hidden prompt when stdin is a terminal
 ${PASSPHRASE_HELP}
 
 ${CONNECTION_HELP}`,

@@ -95,7 +95,7 @@ from_js!(CallOptions, |v| {
   })
 });
 
-/// `{ passphrase, timeout }` of `retrieveSecret` and `burn` (`table::RETRIEVE_SECRET`, `table::BURN`).
+/// `{ passphrase, timeout }` of `burn` (`table::BURN`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SecretOptions {
   #[napi(ts_type = "string")]
@@ -117,13 +117,48 @@ impl SecretOptions {
   }
 }
 
-// The two lists are the same today; a call that gains an option gets its own type.
-const _: () = assert!(t::RETRIEVE_SECRET.len() == t::BURN.len());
-
 from_js!(SecretOptions, |v| {
-  let b = Bag::new(v, "options", t::RETRIEVE_SECRET)?;
+  let b = Bag::new(v, "options", t::BURN)?;
   Ok(SecretOptions {
     passphrase: b.secret(&t::PASSPHRASE)?,
+    timeout: b.millis(&t::CALL_TIMEOUT)?,
+  })
+});
+
+/// `{ passphrase, key, timeout }` of `retrieveSecret` (`table::RETRIEVE_SECRET`): `key` is an
+/// end-to-end decryption key given apart from the link (wiped when dropped, never quoted).
+#[napi(object, object_from_js = false, object_to_js = false)]
+pub struct RevealOptions {
+  #[napi(ts_type = "string")]
+  pub passphrase: Option<Zeroizing<String>>,
+  #[napi(ts_type = "string")]
+  pub key: Option<Zeroizing<String>>,
+  #[napi(ts_type = "number")]
+  pub timeout: Option<Duration>,
+}
+
+impl RevealOptions {
+  /// The passphrase, the decryption key and the core's per-call options.
+  pub fn split(
+    this: Option<Self>,
+    cancel: Option<&crate::cancel::CancelToken>,
+  ) -> (
+    Option<Zeroizing<String>>,
+    Option<Zeroizing<String>>,
+    ots_core::CallOptions,
+  ) {
+    match this {
+      None => (None, None, call(None, cancel)),
+      Some(o) => (o.passphrase, o.key, call(o.timeout, cancel)),
+    }
+  }
+}
+
+from_js!(RevealOptions, |v| {
+  let b = Bag::new(v, "options", t::RETRIEVE_SECRET)?;
+  Ok(RevealOptions {
+    passphrase: b.secret(&t::PASSPHRASE)?,
+    key: b.secret(&t::DECRYPTION_KEY)?,
     timeout: b.millis(&t::CALL_TIMEOUT)?,
   })
 });

@@ -22,7 +22,9 @@ mod read;
 pub mod table;
 
 pub use bag::Bag;
-pub use call_args::{CallOptions, GenerateArgs, Key, LinkOrKey, Secret, SecretOptions, ShareArgs};
+pub use call_args::{
+  CallOptions, GenerateArgs, Key, LinkOrKey, RevealOptions, Secret, SecretOptions, ShareArgs,
+};
 pub use client_options::ClientOptions;
 pub use range::Range;
 pub use read::{invalid, number_arg, string_arg, thrown, type_name, Bad, Res};

@@ -268,6 +268,13 @@ pub const PASSPHRASE: Opt = Opt {
   default: Dflt::None,
   doc: "the secret's passphrase",
 };
+pub const DECRYPTION_KEY: Opt = Opt {
+  name: "key",
+  kind: Kind::Secret,
+  default: Dflt::None,
+  doc:
+    "the decryption key of an end-to-end encrypted secret, given apart from the link (docs/E2E.md)",
+};
 pub const TTL: Opt = Opt {
   name: "ttl",
   kind: Kind::Integer(&TTL_S),
@@ -365,7 +372,7 @@ pub const GENERATE: &[&Opt] = &[
   &SIGNAL,
   &CALL_TIMEOUT,
 ];
-pub const RETRIEVE_SECRET: &[&Opt] = &[&PASSPHRASE, &SIGNAL, &CALL_TIMEOUT];
+pub const RETRIEVE_SECRET: &[&Opt] = &[&PASSPHRASE, &DECRYPTION_KEY, &SIGNAL, &CALL_TIMEOUT];
 pub const BURN: &[&Opt] = &[&PASSPHRASE, &SIGNAL, &CALL_TIMEOUT];
 
 /// Each call's options, by the JS method's name.

@@ -157,7 +157,7 @@ mod table {
     let d = include_str!("../../binding.d.ts");
     assert_eq!(fields(d, "ClientOptions"), native(CLIENT));
     assert_eq!(fields(d, "CallOptions"), native(CALL));
-    assert_eq!(fields(d, "SecretOptions"), native(RETRIEVE_SECRET));
+    assert_eq!(fields(d, "RevealOptions"), native(RETRIEVE_SECRET));
     assert_eq!(fields(d, "SecretOptions"), native(BURN));
     assert_eq!(fields(d, "ShareArgs"), native(SHARE));
     assert_eq!(fields(d, "GenerateArgs"), native(GENERATE));

@@ -236,6 +236,12 @@ model! {
   pub struct Receipt {
     #[doc = " `<url>/secret/<secret_key>` (on the secret's `share_domain` when it has one)."]
     share_link "share_link": Option<String> = v1(text),
+    #[doc = " Added in 3.0, `encrypt: true` only: `share_link` without its `#key`, to send by one"]
+    #[doc = " channel while `decryption_key` goes by another (docs/E2E.md)."]
+    share_link_without_key "share_link_without_key": Option<String> = client,
+    #[doc = " Added in 3.0, `encrypt: true` only: the decryption key alone (43 base64url characters)."]
+    #[serde(serialize_with = "serialize_secret")]
+    decryption_key "decryption_key" as "string": Option<Zeroizing<String>> = client,
     #[doc = " The owner: the account's username, or `anon`."]
     custid "custid": Option<String> = v1(text),
     #[doc = " The receipt's key: `retrieveMetadata` and `burn` take it."]
@@ -277,6 +283,7 @@ model! {
 impl Drop for Receipt {
   fn drop(&mut self) {
     self.share_link.zeroize();
+    self.share_link_without_key.zeroize();
     self.metadata_key.zeroize();
     self.secret_key.zeroize();
   }

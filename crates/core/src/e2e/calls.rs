@@ -13,7 +13,9 @@ use crate::key::{invalid_key, is_valid_key};
 use crate::wire::{set_share_link, ShareParams};
 
 /// `share(secret, { encrypt: true })`: seals the secret, shares the envelope, and puts the key in
-/// the fragment of `share_link`. Everything else in the answer is the server's, as for a plain share.
+/// the fragment of `share_link`; also gives the link without the key (`share_link_without_key`) and
+/// the key alone (`decryption_key`), to send by two channels. Everything else in the answer is the
+/// server's, as for a plain share.
 pub async fn share(
   client: &Client,
   mut params: ShareParams,
@@ -30,8 +32,11 @@ pub async fn share(
   }
   match &mut answer.share_link {
     Some(link) => {
+      let fragment = sealed.key.to_fragment();
+      answer.share_link_without_key = Some(link.clone());
       link.push('#');
-      link.push_str(&sealed.key.to_fragment());
+      link.push_str(&fragment);
+      answer.decryption_key = Some(fragment);
       Ok(answer)
     }
     None => Err(Error::new(

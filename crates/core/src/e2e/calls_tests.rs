@@ -75,6 +75,9 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     let (without, fragment) = link.split_once('#').unwrap();
     assert!(without.ends_with(text(&shared, "secret_key")), "{link}");
     assert_eq!(fragment.len(), 43);
+    // The two-channel form: the link without its key, and the key alone.
+    assert_eq!(text(&shared, "share_link_without_key"), without);
+    assert_eq!(text(&shared, "decryption_key"), fragment);
     let opened = json(
       retrieve_secret(&client, link, None, None, &call)
         .await
@@ -102,6 +105,21 @@ async fn the_server_stores_an_envelope_and_the_link_opens_it() {
     assert_eq!(kept["encrypted"], Value::Bool(true));
     let link = text(&shared, "share_link");
     assert_eq!(&*decrypt(envelope, link).unwrap(), "second");
+
+    // The key given apart from the link opens it too.
+    let shared = json(share(&client, params("third"), &call).await.unwrap());
+    let opened = json(
+      retrieve_secret(
+        &client,
+        text(&shared, "share_link_without_key"),
+        Some(text(&shared, "decryption_key")),
+        None,
+        &call,
+      )
+      .await
+      .unwrap(),
+    );
+    assert_eq!(text(&opened, "value"), "third");
     server.close().await;
   }
 }

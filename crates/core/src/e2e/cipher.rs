@@ -3,7 +3,10 @@
 //!
 //! root key (32 random bytes, the link's fragment)
 //!   -> HKDF-SHA-256(salt = empty, info = [`HKDF_INFO`]) -> AES-256-GCM key
-//!   -> seal(nonce = 12 random bytes, aad = the envelope's version tag, plaintext)
+//!   -> seal(nonce = 12 random bytes, aad = the envelope's first line, padded plaintext)
+//!
+//! The plaintext is padded inside the AEAD ([`super::padding`]), so the envelope's length tells
+//! only the plaintext's size bucket.
 
 use std::fmt;
 
@@ -17,6 +20,7 @@ use ring::hkdf::{Salt, HKDF_SHA256};
 use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
+use super::{padding, DecryptionFailure};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret_buf::SecretBuf;
 
@@ -105,13 +109,15 @@ fn rng_failed() -> Error {
   )
 }
 
-/// `nonce || ciphertext || tag`. The caller's plaintext is copied once, into a wiping buffer where
-/// it becomes the ciphertext in place.
+/// `nonce || ciphertext || tag`, the ciphertext of the plaintext padded to its bucket. The caller's
+/// plaintext is copied once, into a wiping buffer where it is padded and becomes the ciphertext in
+/// place.
 pub fn seal(key: &RootKey, nonce: [u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
-  let mut buf = SecretBuf::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+  let padded = padding::padded_len(plaintext.len());
+  let mut buf = SecretBuf::with_capacity(NONCE_LEN + padded + TAG_LEN);
   buf.extend_from_slice(&nonce);
-  let body = buf.extend_zeroed(plaintext.len());
-  body.copy_from_slice(plaintext);
+  let body = buf.extend_zeroed(padded);
+  padding::pad_into(plaintext, body);
   let tag = key
     .aead_key()
     .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), body)
@@ -121,21 +127,26 @@ pub fn seal(key: &RootKey, nonce: [u8; NONCE_LEN], aad: &[u8], plaintext: &[u8])
   buf.to_vec()
 }
 
-/// Opens `nonce || ciphertext || tag`; `None` when AES-GCM refuses it (wrong key, altered bytes).
-/// The plaintext only ever exists in wiping buffers.
-pub fn open(key: &RootKey, aad: &[u8], payload: &[u8]) -> Option<SecretBuf> {
+/// Opens `nonce || ciphertext || tag` and removes the padding. `WrongKeyOrAltered` when AES-GCM
+/// refuses it (wrong key, altered bytes or associated data); `Damaged` when it opens but is not
+/// padded as [`super::padding`] pads. The plaintext only ever exists in wiping buffers.
+pub fn open(
+  key: &RootKey,
+  aad: &[u8],
+  payload: &[u8],
+) -> std::result::Result<SecretBuf, DecryptionFailure> {
   if payload.len() < NONCE_LEN + TAG_LEN {
-    return None;
+    return Err(DecryptionFailure::Damaged);
   }
   let (nonce, sealed) = payload.split_at(NONCE_LEN);
-  let nonce = Nonce::try_assume_unique_for_key(nonce).ok()?;
+  let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| DecryptionFailure::Damaged)?;
   let mut buf = SecretBuf::with_capacity(sealed.len());
   let body = buf.extend_zeroed(sealed.len());
   body.copy_from_slice(sealed);
-  let len = key
+  let opened = key
     .aead_key()
     .open_in_place(nonce, Aad::from(aad), body)
-    .ok()?
-    .len();
-  Some(SecretBuf::copy_of(&buf[..len]))
+    .map_err(|_| DecryptionFailure::WrongKeyOrAltered)?;
+  let len = padding::unpadded_len(opened).ok_or(DecryptionFailure::Damaged)?;
+  Ok(SecretBuf::copy_of(&opened[..len]))
 }

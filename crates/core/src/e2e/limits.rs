@@ -3,9 +3,11 @@
 //! (the secret would be lost, not just unsent), so the rule is: an envelope must fit the smallest limit
 //! of every generation in [`SERVER_LIMITS`], and a larger plaintext is refused with an `InputError`
 //! before anything is sent. Envelopes are ASCII, so a limit in characters is the same in bytes.
+//! Plaintexts are padded to size buckets (`padding`), so the largest is one byte under a bucket.
 
 use super::cipher::{NONCE_LEN_BYTES, TAG_LEN};
 use super::envelope::HEADER;
+use super::padding::{padded_len, MIN_BUCKET};
 use crate::error::{Error, Result};
 
 /// One server generation's limit on a stored secret (what the OTS source of each release enforces).
@@ -53,18 +55,28 @@ pub const SERVER_LIMITS: &[ServerLimit] = &[
   },
 ];
 
-/// The length of the envelope that carries `plaintext_len` bytes.
+/// The length of the envelope that carries a plaintext of `plaintext_len` bytes (padded to its
+/// bucket, [`padded_len`]).
 pub const fn envelope_len(plaintext_len: usize) -> usize {
-  let payload = NONCE_LEN_BYTES + plaintext_len + TAG_LEN;
+  envelope_len_padded(padded_len(plaintext_len))
+}
+
+const fn envelope_len_padded(padded: usize) -> usize {
+  let payload = NONCE_LEN_BYTES + padded + TAG_LEN;
   // base64 without padding: 4 characters per 3 bytes, and 2 or 3 for a last group of 1 or 2 bytes.
   HEADER.len() + 1 + payload / 3 * 4 + [0, 2, 3][payload % 3]
 }
 
-/// The largest plaintext whose envelope is at most `limit` bytes long.
+/// The largest plaintext whose envelope is at most `limit` bytes long: one byte less than the
+/// largest bucket that fits.
 pub const fn max_plaintext_for(limit: usize) -> usize {
-  let available = limit - HEADER.len() - 1;
-  let payload = available / 4 * 3 + [0, 0, 1, 2][available % 4];
-  payload - NONCE_LEN_BYTES - TAG_LEN
+  let mut bucket = MIN_BUCKET;
+  let mut best = 0;
+  while envelope_len_padded(bucket) <= limit {
+    best = bucket;
+    bucket = padded_len(bucket);
+  }
+  best.saturating_sub(1)
 }
 
 /// The smallest limit of all generations: the one every envelope must fit.

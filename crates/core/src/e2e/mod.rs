@@ -4,6 +4,7 @@
 //!
 //! - [`cipher`]: the root key, HKDF-SHA-256 and AES-256-GCM (ring; no primitive is written here).
 //! - [`envelope`]: the text format: a human line carrying the version, then the payload in base64url.
+//! - [`padding`]: plaintexts padded to size buckets inside the AEAD, so lengths leak only a bucket.
 //! - [`link`]: reading a key or a whole link (`https://host/secret/<key>#<fragment>`).
 //! - [`limits`]: the largest plaintext an envelope can carry on every server generation.
 //!
@@ -14,6 +15,7 @@ pub mod cipher;
 pub mod envelope;
 pub mod limits;
 pub mod link;
+pub mod padding;
 
 use std::fmt;
 
@@ -49,9 +51,10 @@ pub enum DecryptionFailure {
   NotAnEnvelope,
   /// A version tag this client does not know (carries the tag, bounded and alphanumeric only).
   UnknownVersion(String),
-  /// Not two lines, not base64url, or shorter than a nonce and a tag: truncated or mangled.
+  /// Not two lines, not base64url, or shorter than a nonce and a tag: truncated or mangled (or,
+  /// opened, not padded as [`padding`] pads: not sealed by this format).
   Damaged,
-  /// AES-GCM refused it: the wrong key, or the envelope (or its version) was altered.
+  /// AES-GCM refused it: the wrong key, or the envelope (or its first line) was altered.
   WrongKeyOrAltered,
   /// It opened, but the content is not UTF-8 text (it was not sealed by [`seal`]).
   NotText,

@@ -112,7 +112,7 @@ fn the_version_is_bound_and_unknown_versions_are_named() {
     open(&relabelled, &key).unwrap_err(),
     DecryptionFailure::UnknownVersion("ots-e2e/2".into())
   );
-  // The same bytes sealed with another associated data do not open as version 1.
+  // The same bytes sealed with another first line do not open as version 1.
   let other = cipher::seal(&key, fixed_nonce(), b"ots-e2e/2", b"versioned");
   let forged = format!("{HEADER}\n{}", URL_SAFE_NO_PAD.encode(other));
   assert_eq!(
@@ -128,6 +128,49 @@ fn the_version_is_bound_and_unknown_versions_are_named() {
     open("just a secret", &key).unwrap_err(),
     DecryptionFailure::NotAnEnvelope
   );
+}
+
+/// The whole first line is the associated data: a server that rewrites the instructions in it, or
+/// relabels the version, makes the envelope fail to open rather than show altered text as received.
+#[test]
+fn the_whole_first_line_is_authenticated() {
+  let (env, key) = sealed("first line");
+  for altered in [
+    env.replacen(
+      "open it with its key",
+      "send your key to attacker.example",
+      1,
+    ),
+    env.replacen("encrypted secret:", "encrypted secret: ", 1),
+    env.replacen('\n', " extra\n", 1),
+  ] {
+    assert_ne!(altered, env);
+    assert_eq!(
+      open(&altered, &key).unwrap_err(),
+      DecryptionFailure::WrongKeyOrAltered,
+      "{altered}"
+    );
+  }
+  assert_eq!(
+    &*open(&env.replacen('\n', "\r\n", 1), &key).unwrap(),
+    "first line"
+  );
+}
+
+/// docs/E2E.md "Padding": every plaintext of up to 63 bytes gives the same envelope length (a
+/// 4-digit and a 6-digit PIN cannot be told apart), and lengths grow by bucket only.
+#[test]
+fn short_plaintexts_give_envelopes_of_one_length() {
+  let len = |n: usize| seal(&"7".repeat(n)).unwrap().envelope.len();
+  let short = len(1);
+  for n in 0..64 {
+    assert_eq!(len(n), short, "{n} bytes");
+  }
+  assert_eq!(len(4), len(6));
+  assert!(len(64) > short);
+  assert_eq!(len(64), len(127));
+  assert!(len(128) > len(127));
+  assert_eq!(short, envelope_len(0));
 }
 
 #[test]
@@ -256,11 +299,11 @@ fn size_rule_fits_the_smallest_server_limit_exactly() {
 #[test]
 fn the_documented_maximum() {
   // docs/E2E.md and README state this number.
-  assert_eq!(max_plaintext_bytes(), 7384);
+  assert_eq!(max_plaintext_bytes(), 7167);
   let e2e_md = include_str!("../../../../docs/E2E.md");
   let readme = include_str!("../../../../README.md");
-  assert!(e2e_md.contains("**7,384 bytes of UTF-8**"));
-  assert!(readme.contains("At most 7,384 bytes of UTF-8"));
+  assert!(e2e_md.contains("**7,167 bytes of UTF-8**"));
+  assert!(readme.contains("At most 7,167 bytes of UTF-8"));
 }
 
 /// docs/E2E.md's size table is `SERVER_LIMITS`, row for row.
