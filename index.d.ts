@@ -282,6 +282,6 @@ export declare class UnsupportedError extends OneTimeSecretError {}
 export declare class ApiError extends OneTimeSecretError {}
 /** Added in 3.0: a client-side encrypted secret could not be decrypted (wrong key or tampered data). */
 export declare class DecryptionError extends OneTimeSecretError {
-  /** The envelope that did not open (ciphertext only): the secret is gone from the server, not lost. */
+  /** What the server sent in place of the secret: the envelope that did not open, or (when a key was given) text that is not an envelope; the secret is gone from the server, not lost. */
   envelope?: string
 }
