@@ -9,6 +9,8 @@
 //! - [`tls`]: which certificates a client trusts (`ca`); [`key`]: what a secret or receipt key
 //!   may look like; [`e2e`]: end-to-end encryption.
 //! - [`secret_buf`]: the one wiping buffer type for anything that may hold a secret.
+//! - `rt`: the clock and timers: tokio's, or the host's in WebAssembly (`crates/wasm`), where the
+//!   host's fetch, TLS and `crypto.getRandomValues` stand in for hyper, rustls and the OS.
 //!
 //! The consumers are the napi-rs addon (the repository's `src/`) and this crate's tests; what they
 //! do not use is `pub(crate)`.
@@ -22,7 +24,9 @@ pub mod config;
 pub mod e2e;
 pub mod error;
 pub mod key;
+mod rt;
 pub mod secret_buf;
+#[cfg_attr(target_arch = "wasm32", path = "tls_by_host.rs")]
 pub mod tls;
 mod transport;
 pub mod wire;

@@ -7,13 +7,15 @@
 use std::time::Duration;
 
 use crate::config::{ClientConfig, RetryPolicy};
-use crate::error::{bounded, redact_userinfo, Error, ErrorKind, Result};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::error::redact_userinfo;
+use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::rt::Instant;
 use crate::secret_buf::SecretBuf;
 use crate::wire::{Body, Method, RawResponse, RequestSpec, Retry};
 use base64::Engine;
 use bytes::Bytes;
 use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 mod redirect;
@@ -77,9 +79,12 @@ impl Transport {
   pub fn new(config: &ClientConfig) -> Result<Self> {
     let base = reqwest::Url::parse(&config.base_url)
       .map_err(|e| Error::input(format!("Invalid url: {e}")))?;
+    #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
     let mut authority = host_port(&base).unwrap_or_else(|| "the server".to_owned());
     // Redirects are followed here, not by reqwest, because whether one may be depends on the call
-    // (`attempt`): reqwest's policy sees only the URL.
+    // (`attempt`): reqwest's policy sees only the URL. (In WebAssembly the host's fetch follows
+    // them itself; `attempt` refuses an answer from another origin.)
+    #[cfg(not(target_arch = "wasm32"))]
     let redirect = reqwest::redirect::Policy::none();
 
     let auth = config
@@ -94,19 +99,27 @@ impl Transport {
     }
     // A client whose requests are all plain HTTP sets no TLS up: nothing about the machine's
     // certificates (or a platform verifier that cannot start) can keep it from being made.
+    #[cfg(not(target_arch = "wasm32"))]
     let proxy_over_tls = config.proxy.as_deref().is_some_and(|p| {
       p.trim()
         .get(..6)
         .is_some_and(|s| s.eq_ignore_ascii_case("https:"))
     });
+    #[cfg(not(target_arch = "wasm32"))]
     let tls = if base.scheme() == "http" && !proxy_over_tls {
       crate::tls::plain_http_config()?
     } else {
       crate::tls::client_config(&config.ca)?
     };
-    let mut builder = reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
       .user_agent(config.user_agent.as_str())
-      .default_headers(headers)
+      .default_headers(headers);
+    // In WebAssembly the host's fetch connects, follows redirects and does TLS (`attempt` checks
+    // where an answer came from); what only a socket of our own can do is refused there.
+    #[cfg(target_arch = "wasm32")]
+    refuse_on_host(config)?;
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut builder = builder
       .redirect(redirect)
       .referer(false)
       .tcp_nodelay(true)
@@ -117,9 +130,11 @@ impl Transport {
       .retry(reqwest::retry::never().max_retries_per_request(0))
       .pool_idle_timeout(Duration::from_secs(30))
       .tls_backend_preconfigured(tls);
+    #[cfg(not(target_arch = "wasm32"))]
     if let Some(t) = config.connect_timeout {
       builder = builder.connect_timeout(t);
     }
+    #[cfg(not(target_arch = "wasm32"))]
     if let Some(proxy) = &config.proxy {
       // The proxy URL may carry credentials: messages show it with them masked.
       let shown = bounded(&redact_userinfo(proxy), 100);
@@ -179,7 +194,7 @@ impl Transport {
       let outcome = tokio::select! {
         biased;
         _ = cancelled(cancel) => return Err(Error::aborted()),
-        r = tokio::time::timeout_at(deadline, self.attempt(req)) => match r {
+        r = crate::rt::timeout_at(deadline, self.attempt(req)) => match r {
           Err(_) => return Err(Error::timeout(budget)),
           Ok(r) => r,
         },
@@ -206,7 +221,7 @@ impl Transport {
       tokio::select! {
         biased;
         _ = cancelled(cancel) => return Err(Error::aborted()),
-        _ = tokio::time::sleep(wait) => {}
+        _ = crate::rt::sleep(wait) => {}
       }
       attempt += 1;
     }
@@ -279,6 +294,7 @@ impl Transport {
     let mut body = req.body.as_ref();
     let fail = |e| Failure::from_reqwest(e, &self.authority);
     let mut hops = 0;
+    #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
     let mut resp = loop {
       let resp = self
         .http
@@ -303,6 +319,20 @@ impl Transport {
       }
       url = target;
     };
+    // The host's fetch follows redirects itself: an answer from another origin is refused.
+    #[cfg(target_arch = "wasm32")]
+    if resp.url().origin() != self.base.origin() {
+      return Err(Failure::after_sending(
+        Error::new(
+          ErrorKind::Network,
+          format!(
+            "Network request failed: redirect refused at {}",
+            self.authority
+          ),
+        )
+        .with_cause("redirect refused: the answer came from another origin"),
+      ));
+    }
 
     let status = resp.status().as_u16();
     let headers = resp.headers();
@@ -325,14 +355,29 @@ impl Transport {
       return Err(Failure::after_sending(too_large(self.max_body, status)));
     }
 
+    #[cfg(target_arch = "wasm32")]
+    let body = {
+      // The host hands the whole answer over at once (its fetch buffers it).
+      let all = resp.bytes().await.map_err(fail)?;
+      if all.len() > self.max_body {
+        wipe_chunks(vec![all]);
+        return Err(Failure::after_sending(too_large(self.max_body, status)));
+      }
+      let body = SecretBuf::copy_of(&all);
+      wipe_chunks(vec![all]);
+      body
+    };
     // Sized by Content-Length when there is one, so it is never reallocated; otherwise it wipes
     // each block it outgrows.
+    #[cfg(not(target_arch = "wasm32"))]
     let mut body =
       SecretBuf::with_capacity(resp.content_length().unwrap_or(0).min(1 << 20) as usize);
     // hyper's chunks are slices of its read buffer, which the response's header values share:
     // the chunks are kept until the response is dropped, so that they may be the last references
     // and can be wiped (see `wipe_chunks`).
+    #[cfg(not(target_arch = "wasm32"))]
     let mut chunks = Vec::new();
+    #[cfg(not(target_arch = "wasm32"))]
     while let Some(chunk) = resp.chunk().await.map_err(fail)? {
       if body.len() + chunk.len() > self.max_body {
         drop(resp);
@@ -342,8 +387,11 @@ impl Transport {
       body.extend_from_slice(&chunk);
       chunks.push(chunk);
     }
-    drop(resp);
-    wipe_chunks(chunks);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+      drop(resp);
+      wipe_chunks(chunks);
+    }
     Ok(RawResponse {
       status,
       content_type,
@@ -360,6 +408,25 @@ async fn cancelled(token: Option<&CancellationToken>) {
   match token {
     Some(t) => t.cancelled().await,
     None => std::future::pending().await,
+  }
+}
+
+/// The options that need a socket or a TLS stack of our own, refused by name in WebAssembly.
+#[cfg(target_arch = "wasm32")]
+fn refuse_on_host(config: &ClientConfig) -> Result<()> {
+  let refused = [
+    (config.proxy.is_some(), "proxy"),
+    (!config.ca.is_empty(), "ca"),
+    (config.connect_timeout.is_some(), "connectTimeout"),
+  ];
+  match refused.into_iter().find(|(given, _)| *given) {
+    Some((_, option)) => Err(Error::new(
+      ErrorKind::Unsupported,
+      format!(
+        "{option}: not available in the WebAssembly build (the host's fetch connects and does TLS)"
+      ),
+    )),
+    None => Ok(()),
   }
 }
 
@@ -392,8 +459,11 @@ impl Failure {
 
   /// `authority` is the server's `host:port`, named in the message with the reason.
   fn from_reqwest(e: reqwest::Error, authority: &str) -> Self {
-    let before_sending = e.is_connect();
+    let before_sending = is_connect(&e);
+    #[cfg(not(target_arch = "wasm32"))]
     let tls_refusal = crate::tls::refusal(&e);
+    #[cfg(target_arch = "wasm32")]
+    let tls_refusal: Option<String> = None;
     // A refused certificate or a failed TLS handshake will fail the same way next time.
     let retryable = !(e.is_redirect() || e.is_builder() || tls_refusal.is_some());
     let error = if let Some(why) = tls_refusal {
@@ -421,13 +491,25 @@ impl Failure {
   }
 }
 
+/// Whether the connection was never made. The host's fetch does not tell (a `TypeError` either
+/// way), so in WebAssembly a failed request may have been sent: never retried when that matters.
+fn is_connect(e: &reqwest::Error) -> bool {
+  #[cfg(not(target_arch = "wasm32"))]
+  return e.is_connect();
+  #[cfg(target_arch = "wasm32")]
+  {
+    let _ = e;
+    false
+  }
+}
+
 /// The error and its sources, without the URL (which may hold a secret key).
 fn chain(e: &reqwest::Error) -> String {
   use std::error::Error as _;
   let mut out = String::new();
   let mut source: Option<&dyn std::error::Error> = e.source();
   let top = match e {
-    e if e.is_connect() => "could not connect",
+    e if is_connect(e) => "could not connect",
     e if e.is_body() => "the connection failed while reading the answer",
     e if e.is_request() => "the request failed",
     e if e.is_timeout() => "timed out",
@@ -461,6 +543,7 @@ fn reason(e: &reqwest::Error) -> &'static str {
         _ => {}
       }
     }
+    #[cfg(not(target_arch = "wasm32"))]
     if s.downcast_ref::<rustls::Error>().is_some() {
       return "TLS handshake failed";
     }
@@ -475,7 +558,7 @@ fn reason(e: &reqwest::Error) -> &'static str {
   }
   match e {
     e if e.is_body() || e.is_decode() => "connection failed while reading the answer",
-    e if e.is_connect() => "could not connect",
+    e if is_connect(e) => "could not connect",
     _ => "request failed",
   }
 }
