@@ -75,7 +75,11 @@ function buildGlibcFloor(triple, dir) {
 run(process.execPath, [join(ROOT, 'scripts', 'ensure-built.mjs')], ROOT, ['ignore', 'inherit', 'inherit'])
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
-const builtBinary = GLIBC_FLOOR[suffix] ? buildGlibcFloor(GLIBC_FLOOR[suffix], join(out, 'bin')) : join(ROOT, binary)
+// PACK_LOCAL_PREBUILT=1: the release workflow's test lanes, which download the release's own
+// binary into the repo root, pack that one as it is.
+const prebuilt = process.env.PACK_LOCAL_PREBUILT === '1'
+if (prebuilt) console.error(`pack-local: PACK_LOCAL_PREBUILT=1: packing ${binary} as found (the release build)`)
+const builtBinary = GLIBC_FLOOR[suffix] && !prebuilt ? buildGlibcFloor(GLIBC_FLOOR[suffix], join(out, 'bin')) : join(ROOT, binary)
 
 // The main package: exactly what `npm pack` takes from the repo, plus the optional dependency.
 const mainStage = join(out, 'stage-main')
