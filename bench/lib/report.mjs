@@ -224,6 +224,10 @@ export function writeReport({ started, server, clients, hasWrk, origVersion, fet
     ["reqwest's retry layer never retries or copies", path.join(HERE, 'profile/issue14/12-retry-never.json')],
     ['calls made while the runtime is idle go through an inbox (submit.rs)', path.join(HERE, 'profile/issue14/14-idle-submit.json')],
     ['ots-core at opt-level 3 as well', path.join(HERE, 'profile/issue14/15-ots-core-opt-level-3.json')],
+    ["issue 23, before: batch_settle.rs + submit.rs (main c4413dd)", path.join(HERE, 'profile/issue23/1-before-1.json')],
+    ["issue 23, after: napi-rs's spawn_future_with_callback", path.join(HERE, 'profile/issue23/2-after-1.json')],
+    ['issue 23, before (again)', path.join(HERE, 'profile/issue23/3-before-2.json')],
+    ['issue 23, after (again)', path.join(HERE, 'profile/issue23/4-after-2.json')],
   ].filter(([, f]) => fs.existsSync(f))
   if (profFiles.length) {
     lines.push('')
