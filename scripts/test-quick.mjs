@@ -18,6 +18,7 @@ const TESTS = join(ROOT, '__test__')
 export const SLOW_SUITES = {
   'api-docs.test.mjs': 'runs TypeDoc over the declarations',
   'bench-smoke.test.mjs': 'runs the benchmark script',
+  'bundlers.test.mjs': 'packs, installs and bundles the package with each bundler',
   'binding-types.test.mjs': 'runs tsc',
   'compat.test.mjs': 'runs tsc and installs the package into a temporary project',
   'e2e-browser.test.mjs': 'starts Chromium',
@@ -25,6 +26,7 @@ export const SLOW_SUITES = {
   'load.test.mjs': '10,000 calls and worker threads',
   'newcomer.test.mjs': 'packs, installs, and runs the package under Node, Bun and Deno',
   'node-versions.test.mjs': 'downloads and runs other Node versions',
+  'sandboxes.test.mjs': 'installs the package and runs Jest and Vitest',
   'stress-smoke.test.mjs': 'runs the reliability script',
   'workflow.test.mjs': 'runs actionlint',
 }
