@@ -53,12 +53,15 @@ async function secretFromStdin(command, input = process.stdin) {
   return text(bytes)
 }
 
-/** A terminal to prompt on: stdin if it is one, else /dev/tty (POSIX). */
+/** The process's terminal when stdin is not it: /dev/tty (POSIX), the console's input on Windows. */
+const TERMINAL = process.platform === 'win32' ? '\\\\.\\CONIN$' : '/dev/tty'
+
+/** A terminal to prompt on: stdin if it is one, else the process's terminal. */
 function openTerminal() {
   if (process.stdin.isTTY) return { input: process.stdin, close() {} }
   let fd
   try {
-    fd = fs.openSync('/dev/tty', 'r+')
+    fd = fs.openSync(TERMINAL, 'r+')
   } catch {
     return null
   }
