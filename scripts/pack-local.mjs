@@ -18,7 +18,9 @@ import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-const { values } = parseArgs({ options: { out: { type: 'string' } } })
+// --main-only: the main tarball alone (scripts/pack-windows.mjs adds its own platform's package).
+const { values } = parseArgs({ options: { out: { type: 'string' }, 'main-only': { type: 'boolean' } } })
+const mainOnly = Boolean(values['main-only'])
 const out = resolve(values.out ?? join(ROOT, 'target', 'pack'))
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const { currentSuffix } = createRequire(import.meta.url)('../load-binding.js')
@@ -79,7 +81,7 @@ mkdirSync(out, { recursive: true })
 // binary into the repo root, pack that one as it is.
 const prebuilt = process.env.PACK_LOCAL_PREBUILT === '1'
 if (prebuilt) console.error(`pack-local: PACK_LOCAL_PREBUILT=1: packing ${binary} as found (the release build)`)
-const builtBinary = GLIBC_FLOOR[suffix] && !prebuilt ? buildGlibcFloor(GLIBC_FLOOR[suffix], join(out, 'bin')) : join(ROOT, binary)
+const builtBinary = mainOnly ? null : GLIBC_FLOOR[suffix] && !prebuilt ? buildGlibcFloor(GLIBC_FLOOR[suffix], join(out, 'bin')) : join(ROOT, binary)
 
 // The main package: exactly what `npm pack` takes from the repo, plus the optional dependency.
 const mainStage = join(out, 'stage-main')
@@ -93,14 +95,20 @@ writeFileSync(join(mainStage, 'package.json'), JSON.stringify(staged, null, 2) +
 
 // This platform's package: npm/<platform>/ and the binary.
 const platformStage = join(out, 'stage-platform')
-cpSync(join(ROOT, 'npm', suffix), platformStage, { recursive: true })
-cpSync(builtBinary, join(platformStage, binary))
+if (!mainOnly) {
+  cpSync(join(ROOT, 'npm', suffix), platformStage, { recursive: true })
+  cpSync(builtBinary, join(platformStage, binary))
+}
 
-const tarballs = { main: pack(mainStage), platform: pack(platformStage) }
+const tarballs = { main: pack(mainStage), platform: mainOnly ? null : pack(platformStage) }
 rmSync(mainStage, { recursive: true, force: true })
 rmSync(platformStage, { recursive: true, force: true })
 rmSync(join(out, 'bin'), { recursive: true, force: true })
 
 const rel = (f) => relative(process.cwd(), f) || f
-console.log(`pack-local: ${rel(tarballs.main)}\npack-local: ${rel(tarballs.platform)}`)
-console.log(`Install both into a project with:\n  npm install ${tarballs.main} ${tarballs.platform}`)
+if (mainOnly) {
+  console.log(`pack-local: ${rel(tarballs.main)}`)
+} else {
+  console.log(`pack-local: ${rel(tarballs.main)}\npack-local: ${rel(tarballs.platform)}`)
+  console.log(`Install both into a project with:\n  npm install ${tarballs.main} ${tarballs.platform}`)
+}
