@@ -29,6 +29,7 @@ export const SLOW_SUITES = {
   'sandboxes.test.mjs': 'installs the package and runs Jest and Vitest',
   'stress-smoke.test.mjs': 'runs the reliability script',
   'workflow.test.mjs': 'runs actionlint',
+  'windows.test.mjs': 'cross-builds the package for Windows and runs it in Node for Windows under Wine',
 }
 
 /** Every suite of __test__/, and the ones `test:quick` runs. */
