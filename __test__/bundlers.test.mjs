@@ -225,6 +225,7 @@ async function bash(what, cmd, cwd) {
 test('esbuild, ESM output: --loader:.node=copy and the createRequire banner', { skip: SKIP }, async () => {
   await bash('esbuild esm', RECIPES.esbuildEsm, app)
   const dir = moveAway(join(app, 'dist'), 'esbuild-esm')
+  assert.ok(readdirSync(dir).some((f) => f.endsWith('.node')), 'esbuild copied the binary beside the bundle')
   assert.deepEqual(await runJson('run esbuild esm', process.execPath, ['app.mjs'], dir), EXPECTED)
 })
 
@@ -275,6 +276,7 @@ test('bun build and bun build --compile: no configuration', { skip: SKIP }, asyn
   await bash('bun build --compile', RECIPES.bunCompile, app)
   const compiled = moveAway(join(app, 'dist'), 'bun-compiled')
   chmodSync(join(compiled, 'app'), 0o755)
+  assert.ok(readdirSync(out).some((f) => f.endsWith('.node')), 'bun build wrote the binary beside the bundle')
   assert.deepEqual(await runJson('run bun build', join(BIN, 'bun'), ['app.js'], out), EXPECTED)
   assert.deepEqual(readdirSync(compiled), ['app'], 'the executable alone')
   assert.deepEqual(await runJson('run bun --compile', join(compiled, 'app'), [], compiled), EXPECTED)
