@@ -72,6 +72,25 @@ for (const apiVersion of ['v1', 'v2']) {
   })
 }
 
+test('a downgrading server that echoes the request into the forged secret: the passphrase, the secret key and the credentials are not in the error', async () => {
+  const echo = (path, body) => `forged; the request was ${path} ${body} ${decodeURIComponent(body)}`
+  await withHostile({ revealValue: echo }, async (hostile, server) => {
+    for (const apiVersion of ['v1', 'v2']) {
+      const c = clientFor(server, hostile.url, apiVersion)
+      const passphrase = 'correct horse passphrase'
+      const shared = await c.share('the real launch code', { encrypt: true, passphrase })
+      const err = await rejection(c.retrieveSecret(shared.share_link, { passphrase }))
+      assert.ok(err instanceof DecryptionError, `${err}`)
+      assert.match(err.envelope, /^forged; the request was /)
+      for (const surface of [err.message, err.stack, util.inspect(err), JSON.stringify(err), err.envelope]) {
+        for (const secret of [passphrase, shared.secret_key, shared.decryption_key, server.apiKey]) {
+          assert.ok(!surface.includes(secret), `${apiVersion}: a secret of the call in ${surface}`)
+        }
+      }
+    }
+  })
+})
+
 test('ots get <link#key> against a downgrading server exits 9 and prints nothing on stdout', async () => {
   await withHostile({ revealValue: FORGED }, async (hostile, server) => {
     const shared = await clientFor(server, hostile.url).share('the real launch code', { encrypt: true })

@@ -2,7 +2,8 @@
 // server on 127.0.0.1 in front of a real (embedded) OTS server, that relays every request and
 // misbehaves on purpose where it is told to:
 //   revealValue: replaces the secret in every reveal answer (v1 `value`, v2 `secret_value`) with
-//                this text: a server that did not keep the envelope, or lies about it;
+//                this text, or with revealValue(path, body) (the request, to echo it): a server
+//                that did not keep the envelope, or lies about it;
 //   shareDomain: puts this `share_domain` in every answer that has one (share, generate, receipts);
 //   redirect:    { status, when(method, path) }: answers matching requests with a redirect to the
 //                same request under /moved (same origin), which it relays like any other.
@@ -37,6 +38,8 @@ export async function hostileOts(upstreamUrl, { revealValue, shareDomain, redire
     const chunks = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
+      const sent = Buffer.concat(chunks).toString('utf8')
+      const forged = typeof revealValue === 'function' ? revealValue(req.url, sent) : revealValue
       const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers }, (up) => {
         const body = []
         up.on('data', (c) => body.push(c))
@@ -45,7 +48,7 @@ export async function hostileOts(upstreamUrl, { revealValue, shareDomain, redire
           if (/json/.test(up.headers['content-type'] ?? '')) {
             let json = JSON.parse(text)
             if (revealValue !== undefined && isReveal(path)) {
-              json = rewrite(rewrite(json, 'value', () => revealValue), 'secret_value', () => revealValue)
+              json = rewrite(rewrite(json, 'value', () => forged), 'secret_value', () => forged)
             }
             if (shareDomain !== undefined) json = rewrite(json, 'share_domain', () => shareDomain)
             text = JSON.stringify(json)

@@ -13,6 +13,11 @@ export function spawnCapture(cmd, args, { cwd, env, input, shell = false } = {})
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
     child.on('error', reject)
     child.on('close', (status) => resolve({ status, stdout, stderr }))
+    // A command that exits without reading stdin (`ots --help`) can close the pipe before the
+    // input is written: EPIPE there is not a failure of the command, whose output is what counts.
+    child.stdin.on('error', (err) => {
+      if (err.code !== 'EPIPE') reject(err)
+    })
     child.stdin.end(input)
   })
 }

@@ -83,7 +83,7 @@ impl Client {
   }
 
   /// What removes this client's username and token from text.
-  fn credentials_scrub(&self) -> Scrub {
+  pub(crate) fn credentials_scrub(&self) -> Scrub {
     let mut scrub = Scrub::new();
     if let Some(c) = &self.credentials {
       scrub.credentials(&c.username, &c.token);

@@ -60,12 +60,23 @@ pub async fn retrieve_secret(
   call: &CallOptions,
 ) -> Result<RevealedSecret> {
   let (key, root) = split_link_or_key(link_or_key, separate_key)?;
+  // What the server sent may echo the call's own secrets: kept to remove them from a
+  // DecryptionError's `envelope` (the text of any other error is scrubbed by the client).
+  let echoed = passphrase.clone();
   let mut answer = client.retrieve_secret(key, passphrase, call).await?;
   let Some(root) = root else {
     if answer.value.as_deref().is_some_and(|v| is_envelope(v)) {
       answer.encrypted = Some(true);
     }
     return Ok(answer);
+  };
+  let scrub = || {
+    let mut scrub = client.credentials_scrub();
+    scrub.value(key);
+    if let Some(p) = &echoed {
+      scrub.value(p);
+    }
+    scrub
   };
   let Some(value) = answer.value.as_mut().filter(|v| !v.is_empty()) else {
     return Err(Error::new(
@@ -74,14 +85,14 @@ pub async fn retrieve_secret(
     ));
   };
   if !is_envelope(value) {
-    return Err(downgraded(value));
+    return Err(downgraded(&scrub().text(value)));
   }
   match open(value, &root) {
     Ok(plaintext) => {
       let mut envelope = std::mem::replace(&mut **value, String::from(plaintext.as_str()));
       envelope.zeroize();
     }
-    Err(failure) => return Err(decryption_error(failure, value)),
+    Err(failure) => return Err(decryption_error(failure, &scrub().text(value))),
   }
   answer.encrypted = Some(true);
   Ok(answer)
