@@ -10,11 +10,12 @@ import util from 'node:util'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import OneTimeSecretApi, { DecryptionError, InputError, OneTimeSecretError, UnknownSecretError } from '../index.mjs'
 import { startServer } from '../testing.mjs'
+import { baseEnv, readUntil } from './helpers/ots-cli.mjs'
 
 const OTS = fileURLToPath(new URL('../bin/ots.js', import.meta.url))
 const SECRET = 'pâté 🔑 the launch code'
@@ -291,5 +292,25 @@ test('two channels: share gives the link without its key and the key alone; retr
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+test('ots get --key-file - on a terminal asks for the key without echoing it (util-linux script gives a pseudo-terminal)', async () => {
+  await withServer('v0.26', async (server) => {
+    const api = clientFor(server)
+    const shared = await api.share(SECRET, { encrypt: true })
+    const env = { OTS_URL: server.url }
+    const command = [process.execPath, OTS, 'get', shared.share_link_without_key, '--key-file', '-'].map((a) => `'${a}'`).join(' ')
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: baseEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
+    const exited = once(child, 'close')
+    const shown = await readUntil(child, child.stdout, (text) => text.includes('Decryption key: '))
+    let rest = ''
+    child.stdout.on('data', (d) => (rest += d))
+    child.stdin.write(`${shared.decryption_key}\r`)
+    const [code] = await exited
+    const output = (shown + rest).replace(/\r/g, '')
+    assert.equal(code, 0, output)
+    assert.match(output, new RegExp(`Decryption key: \\n${SECRET}\\n$`))
+    assert.ok(!output.includes(shared.decryption_key), 'the key typed at the prompt is not echoed')
   })
 })
