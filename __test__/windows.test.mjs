@@ -10,17 +10,20 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import https from 'node:https'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { ESM, EXPECTED } from './helpers/runtime-programs.mjs'
 import { makeCerts } from './helpers/certs.mjs'
-import { ROOT, DIR, missingTools, nodeExe, runWindowsNode, winePrefix, winPath, stopWine } from '../scripts/windows/env.mjs'
+import { ROOT, DIR, missingTools, nodeExe, runWindowsNode, winePrefix, winPath, stopWine, wineBinary, wineEnv } from '../scripts/windows/env.mjs'
 import { startServer } from '../testing.mjs'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
-const APP = join(DIR, 'app')
+// Per run, so two runs (a lane beside `npm test`) do not share a project or a pack directory.
+const RUN = join(DIR, `run-${process.pid}`)
+const APP = join(RUN, 'app')
 const BIN = join(APP, 'node_modules', pkg.name, 'bin', 'ots.js')
 
 function spawnAsync(cmd, args, opts) {
@@ -49,7 +52,7 @@ before(async () => {
   winePrefix()
   nodeExe()
   // The release build, as `npm run pack:windows` makes it (a debug one is 100 MB).
-  const packed = ok(await spawnAsync(process.execPath, [join(ROOT, 'scripts', 'pack-windows.mjs'), '--out', join(DIR, 'pack')], { cwd: ROOT }), 'pack:windows')
+  const packed = ok(await spawnAsync(process.execPath, [join(ROOT, 'scripts', 'pack-windows.mjs'), '--out', join(RUN, 'pack')], { cwd: ROOT }), 'pack:windows')
   console.log(`# ${packed.stdout.split('\n').filter((l) => l.startsWith('pack-windows:')).join(' | ')}`)
   const printed = packed.stdout.split('\n').find((line) => line.startsWith('  npm install --os=win32 '))
   assert.ok(printed, `pack:windows prints the install command:\n${packed.stdout}`)
@@ -69,6 +72,7 @@ before(async () => {
 after(async () => {
   await server?.close()
   stopWine()
+  rmSync(RUN, { recursive: true, force: true })
 })
 
 test('the win32 install holds the Windows binary under the name the loader picks, and no Linux one', () => {
@@ -154,3 +158,49 @@ test('the ots CLI under Node for Windows: status, share from stdin, get (bytes k
   assert.match(again.stderr, /^ots: UnknownSecretError: /)
   assert.equal(again.stdout.length, 0)
 })
+
+test('the ots CLI under Node for Windows: no console for a hidden prompt is a usage error (exit 2), not a hang', async () => {
+  // With the secret on stdin the passphrase prompt needs the console (\\.\CONIN$); under Wine
+  // with files for stdio there is none.
+  const before = server.requestCount()
+  const r = await runWindowsNode([winPath(BIN), 'share', '--passphrase', '--url', server.url], { cwd: APP, input: 'the secret', tag: 'prompt' })
+  assert.equal(r.status, 2, r.stderr)
+  assert.match(r.stderr, /^ots: no terminal to prompt for the passphrase on: pipe it on stdin or use an environment variable$/m)
+  assert.equal(server.requestCount(), before, 'nothing was sent')
+})
+
+test('ots serve under Node for Windows stops on Ctrl-C (SIGINT to the Wine process) and exits 0', async () => {
+  const out = join(RUN, 'serve.out')
+  const err = join(RUN, 'serve.err')
+  const fds = [openSync('/dev/null', 'r'), openSync(out, 'w'), openSync(err, 'w')]
+  const child = spawn(wineBinary(), [nodeExe(), winPath(BIN), 'serve'], { cwd: APP, env: wineEnv(), stdio: fds })
+  fds.forEach(closeSync)
+  const exited = new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal })))
+  // Waits for the banner (the handlers are installed before it is printed), checking each time
+  // that the child is still there.
+  let url
+  for (;;) {
+    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(readFileSync(out, 'utf8'))?.[1]
+    if (url || child.exitCode !== null) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.ok(url, `ots serve printed no URL:\n${readFileSync(err, 'utf8')}`)
+  const port = Number(new URL(url).port)
+  assert.equal(await connects(port), true)
+  child.kill('SIGINT')
+  const { status } = await exited
+  assert.equal(status, 0, readFileSync(err, 'utf8'))
+  assert.match(readFileSync(err, 'utf8'), /ots: SIGINT: stopping the server/)
+  assert.equal(await connects(port), false, 'the server is gone')
+})
+
+function connects(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.on('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.on('error', () => resolve(false))
+  })
+}

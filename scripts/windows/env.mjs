@@ -129,8 +129,11 @@ export async function runWindowsNode(args, { cwd, env = {}, input, timeout = 180
   return result
 }
 
-/** Ends this prefix's wineserver (it would linger a few seconds after the last program). */
+/**
+ * Waits (30 s at most) for this prefix's wineserver to end, as it does a few seconds after its last
+ * program, so nothing is left running. Not `-k`: another run may be using the prefix.
+ */
 export function stopWine() {
   const server = ['/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver', '/usr/bin/wineserver'].find(existsSync)
-  if (server && existsSync(join(DIR, 'prefix'))) spawnSync(server, ['-k'], { env: wineEnv(), stdio: 'ignore' })
+  if (server && existsSync(join(DIR, 'prefix'))) spawnSync(server, ['-w'], { env: wineEnv(), stdio: 'ignore', timeout: 30_000 })
 }
