@@ -75,6 +75,8 @@ function buildGlibcFloor(triple, dir) {
 }
 
 run(process.execPath, [join(ROOT, 'scripts', 'ensure-built.mjs')], ROOT, ['ignore', 'inherit', 'inherit'])
+// The WebAssembly build (wasm/, for the browser, worker, workerd and edge-light conditions).
+run(process.execPath, [join(ROOT, 'scripts', 'build-wasm.mjs')], ROOT, ['ignore', 'inherit', 'inherit'])
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 // PACK_LOCAL_PREBUILT=1: the release workflow's test lanes, which download the release's own
