@@ -127,6 +127,8 @@ pub(super) fn is_nullish(v: &Unknown<'_>) -> napi::Result<bool> {
 macro_rules! from_js {
   ($ty:ty, |$v:ident| $read:expr) => {
     impl ::napi::bindgen_prelude::FromNapiValue for $ty {
+      // SAFETY: napi's trait declares this unsafe; napi-rs calls it on the JS thread with a value of
+      // `env`'s current scope, which is all `Unknown::from_napi_value` below needs.
       unsafe fn from_napi_value(
         env: ::napi::sys::napi_env,
         raw: ::napi::sys::napi_value,
