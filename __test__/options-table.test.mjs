@@ -1,4 +1,4 @@
-// Issues 22 and 23: every option is described once (src/options/table.rs). A misspelt or unknown
+// Issues 22 and 23: every option is described once (crates/core/src/options_table/, `ots_core::options_table`). A misspelt or unknown
 // option name is an InputError naming it and the closest known one, before anything is sent; what
 // 2.1.1 accepted still works (`port`, `signal`, inherited properties). The CLI's flags name
 // options of that table, and its help states the table's defaults.

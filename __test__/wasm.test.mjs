@@ -70,6 +70,17 @@ export async function scenario(url, username, apiKey) {
   } catch (err) {
     out.sync = err instanceof InputError && err.message
   }
+  // Unknown option names are refused as the addon refuses them, read by the same table.
+  try {
+    new OneTimeSecretApi(username, apiKey, { url, tiemout: 5000 })
+    out.misspelt = 'accepted'
+  } catch (err) {
+    out.misspelt = err instanceof InputError && err.message
+  }
+  const inputMessage = (err) => err instanceof InputError && err.message
+  out.callMisspelt = await api.share('never sent', { encrpyt: true }).then(() => 'resolved', inputMessage)
+  out.nestedMisspelt = await api.generate({ characterSets: { numbrs: false } }).then(() => 'resolved', inputMessage)
+  out.statusMisspelt = await api.status({ timout: 5 }).then(() => 'resolved', inputMessage)
   return out
 }
 
@@ -162,6 +173,10 @@ function checkScenario(r, where) {
   // After ready(), the constructor throws as the addon's does, with the addon's message.
   assert.equal(r.sync, 'timeout: expected a number of milliseconds > 0, got -1', where)
   assert.match(r.link, /\/secret\/[a-z0-9]+#[A-Za-z0-9_-]{43}$/, where)
+  assert.equal(r.misspelt, 'tiemout: unknown option; did you mean "timeout"?', where)
+  assert.equal(r.callMisspelt, 'encrpyt: unknown option; did you mean "encrypt"?', where)
+  assert.equal(r.nestedMisspelt, 'characterSets.numbrs: unknown option; did you mean "numbers"?', where)
+  assert.equal(r.statusMisspelt, 'timout: unknown option; did you mean "timeout"?', where)
 }
 
 async function openedByCli(link) {

@@ -51,7 +51,7 @@ const OPTIONS = {
 
 // The library option each flag sets: on the client (`client`, the constructor's options) or on the
 // command's call (`call`). __test__/options-table.test.mjs checks every entry, and the defaults the
-// help states, against the library's one options table (src/options/table.rs).
+// help states, against the library's one options table (crates/core/src/options_table/).
 const LIBRARY_OPTIONS = {
   url: ['client', 'url'],
   region: ['client', 'region'],

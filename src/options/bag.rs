@@ -8,11 +8,10 @@ use napi::bindgen_prelude::{
   FromNapiValue, JsObjectValue, KeyCollectionMode, KeyConversion, KeyFilter, Object, Unknown,
 };
 use napi::ValueType;
-use ots_core::error::Error;
 use zeroize::Zeroizing;
 
 use super::read::{invalid, is_nullish, shown, type_name, Bad, Res};
-use super::table::{Kind, Opt};
+use super::table::{only, Kind, Opt};
 
 /// An options bag being read: `undefined` or `null` is an empty one.
 pub struct Bag<'a> {
@@ -45,7 +44,6 @@ impl<'a> Bag<'a> {
     let Some(obj) = &self.obj else {
       return Ok(());
     };
-    let names: Vec<&str> = known.iter().map(|o| o.name).collect();
     // Own enumerable string keys, as `Object.keys` has them (a Proxy's `ownKeys` trap may throw).
     let threw = |_| Bad::Threw(self.name.into());
     let keys = obj
@@ -55,16 +53,15 @@ impl<'a> Bag<'a> {
         KeyConversion::NumbersToStrings,
       )
       .map_err(threw)?;
+    let mut keys_given = Vec::new();
     for i in 0..keys.get_array_length()? {
       let k: Unknown<'_> = keys.get_element(i).map_err(threw)?;
       if k.get_type()? != ValueType::String {
         continue;
       }
-      let k = String::from_unknown(k)?;
-      if !names.contains(&k.as_str()) {
-        return Err(unknown_option(&self.label(&option_name(&k)), &k, &names).into());
-      }
+      keys_given.push(String::from_unknown(k)?);
     }
+    only(self.name, keys_given.iter().map(String::as_str), known)?;
     Ok(())
   }
 
@@ -178,75 +175,5 @@ impl<'a> Bag<'a> {
   }
 }
 
-/// An option's name for a message: as written when it looks like one, else quoted or described
-/// (it is the caller's text, which could be anything).
-fn option_name(k: &str) -> String {
-  let ident = k.len() <= 40
-    && k
-      .chars()
-      .next()
-      .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-    && k
-      .chars()
-      .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-  match shown(k) {
-    _ if ident => k.to_owned(),
-    quoted if quoted.starts_with('"') => quoted,
-    _ => format!("an option name of {} characters", k.chars().count()),
-  }
-}
-
-/// `encrpyt: unknown option; did you mean "encrypt"?`, or the list of options when none is close.
-pub(super) fn unknown_option(label: &str, given: &str, names: &[&str]) -> Error {
-  match closest(given, names) {
-    Some(near) => Error::input(format!("{label}: unknown option; did you mean {near:?}?")),
-    None => Error::input(format!(
-      "{label}: unknown option (known: {})",
-      names.join(", ")
-    )),
-  }
-}
-
-/// The known name nearest to `given` (case ignored, a swap of two neighbours is one edit), when it
-/// is near enough to be the one meant: at most 1 edit for names up to 4 letters, 2 up to 8, else 3.
-pub(super) fn closest<'n>(given: &str, names: &[&'n str]) -> Option<&'n str> {
-  if given.chars().count() > 64 {
-    return None;
-  }
-  let g: Vec<char> = given.to_lowercase().chars().collect();
-  names
-    .iter()
-    .map(|n| {
-      (
-        distance(&g, &n.to_lowercase().chars().collect::<Vec<_>>()),
-        *n,
-      )
-    })
-    .filter(|(d, n)| *d <= n.len().div_ceil(4).min(3))
-    .min_by_key(|(d, _)| *d)
-    .map(|(_, n)| n)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and transpositions.
-fn distance(a: &[char], b: &[char]) -> usize {
-  let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-  for (i, row) in d.iter_mut().enumerate() {
-    row[0] = i;
-  }
-  for (j, cell) in d[0].iter_mut().enumerate() {
-    *cell = j;
-  }
-  for i in 1..=a.len() {
-    for j in 1..=b.len() {
-      let cost = usize::from(a[i - 1] != b[j - 1]);
-      let mut v = (d[i - 1][j] + 1)
-        .min(d[i][j - 1] + 1)
-        .min(d[i - 1][j - 1] + cost);
-      if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-        v = v.min(d[i - 2][j - 2] + 1);
-      }
-      d[i][j] = v;
-    }
-  }
-  d[a.len()][b.len()]
-}
+#[cfg(test)]
+pub(super) use ots_core::options_table::closest;

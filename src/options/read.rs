@@ -58,10 +58,8 @@ fn take_exception<'env>(env: &'env Env) -> Option<Unknown<'env>> {
   Some(unsafe { Unknown::from_raw_unchecked(env.raw(), raw) })
 }
 
-/// The `InputError` for an option that does not fit.
-pub fn invalid(option: &str, expected: &str, got: &str) -> Error {
-  Error::input(format!("{option}: expected {expected}, got {got}"))
-}
+/// The `InputError` for an option that does not fit (the core's, shared with the WebAssembly build).
+pub use ots_core::options_table::invalid;
 
 /// The JS type of `v` as a message names it (`typeof`, with `null` and `array` told apart).
 pub fn type_name(v: &Unknown<'_>) -> napi::Result<&'static str> {
@@ -78,19 +76,6 @@ pub fn type_name(v: &Unknown<'_>) -> napi::Result<&'static str> {
     ValueType::BigInt => "bigint",
     _ => "an unknown type",
   })
-}
-
-/// A number as JS prints it (`1.5`, `0`, `NaN`, `-Infinity`).
-pub fn js_number(n: f64) -> String {
-  if n.is_nan() {
-    "NaN".into()
-  } else if n.is_infinite() {
-    if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-  } else if n.fract() == 0.0 && n.abs() < 1e21 {
-    format!("{}", n as i128)
-  } else {
-    format!("{n}")
-  }
 }
 
 pub use ots_core::error::shown;

@@ -1,7 +1,7 @@
 //! The ranges and their messages.
 
 use super::range::*;
-use super::read::js_number;
+use ots_core::options_table::js_number;
 
 fn message(range: &Range, n: f64) -> Option<String> {
   range.check("x", n).err().map(|e| e.message)
@@ -120,7 +120,7 @@ mod table {
     let table = readme_table();
     assert!(
       readme.contains(&table),
-      "README's options table differs from src/options/table.rs; it should read:\n{table}"
+      "README's options table differs from crates/core/src/options_table/; it should read:\n{table}"
     );
   }
 

@@ -24,6 +24,9 @@ pub mod config;
 pub mod e2e;
 pub mod error;
 pub mod key;
+// Each option is documented by its own `doc` field, which README prints; rustdoc lines would repeat it.
+#[allow(missing_docs)]
+pub mod options_table;
 mod rt;
 pub mod secret_buf;
 #[cfg_attr(target_arch = "wasm32", path = "tls_by_host.rs")]

@@ -27,6 +27,7 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use options::{Bad, Bag, Res};
+use ots_core::options_table as table;
 
 /// The details `errors.js` takes (the addon's `src/errors.rs` passes the same).
 fn details(err: &Error) -> Value {
@@ -186,7 +187,8 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let call = with_cancel(
-      options::call_options(&Bag::new(&options, "options").map_err(thrown)?).map_err(thrown)?,
+      options::call_options(&Bag::new(&options, "options", table::CALL).map_err(thrown)?)
+        .map_err(thrown)?,
       cancel,
     );
     let c = self.inner.clone();
@@ -200,7 +202,8 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let secret = options::secret(&secret).map_err(thrown)?;
-    let (create, call, encrypt) = options::create_options(&options).map_err(thrown)?;
+    let (create, call, encrypt) =
+      options::create_options(&options, table::SHARE).map_err(thrown)?;
     let call = with_cancel(call, cancel);
     let params = ShareParams {
       secret,
@@ -221,7 +224,8 @@ impl WasmClient {
     options: JsValue,
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
-    let (create, call, encrypt) = options::create_options(&options).map_err(thrown)?;
+    let (create, call, encrypt) =
+      options::create_options(&options, table::GENERATE).map_err(thrown)?;
     let call = with_cancel(call, cancel);
     let c = self.inner.clone();
     Ok(run(async move {
@@ -243,7 +247,8 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let link = options::link_or_key(&link_or_key).map_err(thrown)?;
-    let (passphrase, call) = options::secret_options(&options).map_err(thrown)?;
+    let (passphrase, call) =
+      options::secret_options(&options, table::RETRIEVE_SECRET).map_err(thrown)?;
     let call = with_cancel(call, cancel);
     let c = self.inner.clone();
     Ok(run(async move {
@@ -260,7 +265,8 @@ impl WasmClient {
   ) -> Result<js_sys::Promise, JsValue> {
     let key = options::key(&key).map_err(thrown)?;
     let call = with_cancel(
-      options::call_options(&Bag::new(&options, "options").map_err(thrown)?).map_err(thrown)?,
+      options::call_options(&Bag::new(&options, "options", table::CALL).map_err(thrown)?)
+        .map_err(thrown)?,
       cancel,
     );
     let c = self.inner.clone();
@@ -274,7 +280,7 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let key = options::key(&key).map_err(thrown)?;
-    let (passphrase, call) = options::secret_options(&options).map_err(thrown)?;
+    let (passphrase, call) = options::secret_options(&options, table::BURN).map_err(thrown)?;
     let call = with_cancel(call, cancel);
     let c = self.inner.clone();
     Ok(run(async move { c.burn(&key, passphrase, &call).await }))
@@ -287,7 +293,8 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let call = with_cancel(
-      options::call_options(&Bag::new(&options, "options").map_err(thrown)?).map_err(thrown)?,
+      options::call_options(&Bag::new(&options, "options", table::CALL).map_err(thrown)?)
+        .map_err(thrown)?,
       cancel,
     );
     let c = self.inner.clone();
@@ -303,7 +310,8 @@ impl WasmClient {
   ) -> Result<js_sys::Promise, JsValue> {
     let key = options::key(&key).map_err(thrown)?;
     let call = with_cancel(
-      options::call_options(&Bag::new(&options, "options").map_err(thrown)?).map_err(thrown)?,
+      options::call_options(&Bag::new(&options, "options", table::CALL).map_err(thrown)?)
+        .map_err(thrown)?,
       cancel,
     );
     let c = self.inner.clone();
@@ -317,7 +325,8 @@ impl WasmClient {
     cancel: Option<CancelToken>,
   ) -> Result<js_sys::Promise, JsValue> {
     let call = with_cancel(
-      options::call_options(&Bag::new(&options, "options").map_err(thrown)?).map_err(thrown)?,
+      options::call_options(&Bag::new(&options, "options", table::CALL).map_err(thrown)?)
+        .map_err(thrown)?,
       cancel,
     );
     let c = self.inner.clone();

@@ -1,14 +1,17 @@
 //! The arguments JS passes to the WebAssembly client, read from JS values by the same rules and
 //! with the same messages as the addon's readers (src/options/): `<option>: expected <what>, got
 //! <what was given>` (an `InputError`); nothing coerced; a secret, passphrase or key never quoted.
-//! The ranges are the addon's (src/options/range.rs); `__test__/wasm.test.mjs` compares the two
-//! builds' messages.
+//! Every option is read through its entry in the one options table (`ots_core::options_table`, which
+//! the addon reads by too), and an options object with an own enumerable property not in its
+//! list is refused before any field is read (`encrpyt: unknown option; did you mean "encrypt"?`);
+//! `__test__/wasm.test.mjs` compares the two builds' messages.
 
 use std::time::Duration;
 
 use js_sys::{Array, Object, Reflect};
 use ots_core::config::{normalise_base_url, ApiVersion, ClientConfig, Credentials, Region};
 use ots_core::error::Error;
+use ots_core::options_table::{self as table, invalid, Opt};
 use ots_core::wire::{CharacterSets, CreateOptions};
 use wasm_bindgen::JsValue;
 use zeroize::Zeroizing;
@@ -26,10 +29,6 @@ impl From<Error> for Bad {
 }
 
 pub type Res<T> = std::result::Result<T, Bad>;
-
-pub fn invalid(option: &str, expected: &str, got: &str) -> Error {
-  Error::input(format!("{option}: expected {expected}, got {got}"))
-}
 
 /// `typeof`, with null and arrays told apart.
 pub fn type_name(v: &JsValue) -> &'static str {
@@ -56,92 +55,6 @@ pub fn type_name(v: &JsValue) -> &'static str {
   }
 }
 
-fn js_number(n: f64) -> String {
-  if n.is_nan() {
-    "NaN".into()
-  } else if n.is_infinite() {
-    if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-  } else if n.fract() == 0.0 && n.abs() < 1e21 {
-    format!("{}", n as i128)
-  } else {
-    format!("{n}")
-  }
-}
-
-/// What a number option accepts.
-struct Range {
-  min: f64,
-  min_inclusive: bool,
-  max: f64,
-  whole: bool,
-  expected: &'static str,
-}
-
-const TIMEOUT: Range = Range {
-  min: 0.0,
-  min_inclusive: false,
-  max: 2_147_483_647.0,
-  whole: false,
-  expected: "a number of milliseconds > 0",
-};
-const DELAY: Range = Range {
-  min: 0.0,
-  min_inclusive: true,
-  max: 2_147_483_647.0,
-  whole: false,
-  expected: "a number of milliseconds >= 0",
-};
-const RETRIES: Range = Range {
-  min: 0.0,
-  min_inclusive: true,
-  max: 10.0,
-  whole: true,
-  expected: "an integer from 0 to 10",
-};
-const TTL: Range = Range {
-  min: 0.0,
-  min_inclusive: false,
-  max: 315_360_000.0,
-  whole: true,
-  expected: "an integer number of seconds > 0",
-};
-const LENGTH: Range = Range {
-  min: 1.0,
-  min_inclusive: true,
-  max: 1024.0,
-  whole: true,
-  expected: "an integer from 1 to 1024",
-};
-const BYTES: Range = Range {
-  min: 0.0,
-  min_inclusive: false,
-  max: 1024.0 * 1024.0 * 1024.0,
-  whole: true,
-  expected: "an integer number of bytes > 0",
-};
-
-impl Range {
-  fn check(&self, label: &str, n: f64) -> std::result::Result<(), Error> {
-    let low = if self.min_inclusive {
-      n >= self.min
-    } else {
-      n > self.min
-    };
-    if !low || n.is_nan() || (self.whole && n.fract() != 0.0) {
-      return Err(invalid(label, self.expected, &js_number(n)));
-    }
-    if n > self.max {
-      let max = js_number(self.max);
-      let expected = match self.expected.ends_with(&max) {
-        true => self.expected.to_owned(),
-        false => format!("{} (at most {max})", self.expected),
-      };
-      return Err(invalid(label, &expected, &js_number(n)));
-    }
-    Ok(())
-  }
-}
-
 /// An options object being read: `undefined` or `null` is an empty one.
 pub struct Bag {
   name: &'static str,
@@ -149,13 +62,31 @@ pub struct Bag {
 }
 
 impl Bag {
-  pub fn new(v: &JsValue, name: &'static str) -> Res<Self> {
+  /// `v` as an options object called `name` in messages, taking the options in `known`: anything
+  /// but a plain object is refused, and so is an own enumerable property not in `known` (a misspelt
+  /// option would otherwise silently mean its default), as the addon refuses them.
+  pub fn new(v: &JsValue, name: &'static str, known: &[&Opt]) -> Res<Self> {
     match type_name(v) {
       "undefined" | "null" => Ok(Bag { name, obj: None }),
-      "object" => Ok(Bag {
-        name,
-        obj: Some(Object::from(v.clone())),
-      }),
+      "object" => {
+        let obj = Object::from(v.clone());
+        let threw = |thrown| Bad::Threw(name.to_owned(), thrown);
+        // Own string keys (a Proxy's `ownKeys` trap may throw), the enumerable ones as `Object.keys`.
+        let keys = Reflect::own_keys(&obj).map_err(threw)?;
+        let mut given = Vec::new();
+        for k in keys.iter() {
+          if let Some(k) = k.as_string() {
+            if obj.property_is_enumerable(&JsValue::from_str(&k)) {
+              given.push(k);
+            }
+          }
+        }
+        table::only(name, given.iter().map(String::as_str), known)?;
+        Ok(Bag {
+          name,
+          obj: Some(obj),
+        })
+      }
       t => Err(invalid(name, "an object", t).into()),
     }
   }
@@ -180,11 +111,12 @@ impl Bag {
   }
 
   /// Whether the caller gave this option at all (for options refused in this build).
-  pub fn has(&self, field: &str) -> Res<bool> {
-    Ok(self.get(field)?.is_some())
+  pub fn has(&self, opt: &Opt) -> Res<bool> {
+    Ok(self.get(opt.name)?.is_some())
   }
 
-  pub fn string(&self, field: &str) -> Res<Option<String>> {
+  pub fn string(&self, opt: &Opt) -> Res<Option<String>> {
+    let field = opt.name;
     match self.get(field)? {
       None => Ok(None),
       Some((v, "string")) => Ok(v.as_string()),
@@ -192,11 +124,12 @@ impl Bag {
     }
   }
 
-  pub fn secret(&self, field: &str) -> Res<Option<Zeroizing<String>>> {
-    Ok(self.string(field)?.map(Zeroizing::new))
+  pub fn secret(&self, opt: &Opt) -> Res<Option<Zeroizing<String>>> {
+    Ok(self.string(opt)?.map(Zeroizing::new))
   }
 
-  pub fn boolean(&self, field: &str) -> Res<Option<bool>> {
+  pub fn boolean(&self, opt: &Opt) -> Res<Option<bool>> {
+    let field = opt.name;
     match self.get(field)? {
       None => Ok(None),
       Some((v, "boolean")) => Ok(v.as_bool()),
@@ -204,7 +137,11 @@ impl Bag {
     }
   }
 
-  fn number(&self, field: &str, range: &Range) -> Res<Option<f64>> {
+  fn number(&self, opt: &Opt) -> Res<Option<f64>> {
+    let field = opt.name;
+    let Some(range) = opt.range() else {
+      return Err(Error::input(format!("{field}: not a number option")).into());
+    };
     match self.get(field)? {
       None => Ok(None),
       Some((v, "number")) => {
@@ -216,22 +153,25 @@ impl Bag {
     }
   }
 
-  fn millis(&self, field: &str, range: &Range) -> Res<Option<Duration>> {
+  fn millis(&self, opt: &Opt) -> Res<Option<Duration>> {
     Ok(
       self
-        .number(field, range)?
+        .number(opt)?
         .map(|ms| Duration::from_micros((ms * 1000.0) as u64)),
     )
   }
 
-  fn integer(&self, field: &str, range: &Range) -> Res<Option<u64>> {
-    Ok(self.number(field, range)?.map(|n| n as u64))
+  fn integer(&self, opt: &Opt) -> Res<Option<u64>> {
+    Ok(self.number(opt)?.map(|n| n as u64))
   }
 
-  fn nested(&self, field: &'static str) -> Res<Option<Bag>> {
-    match self.get(field)? {
+  fn nested(&self, opt: &'static Opt) -> Res<Option<Bag>> {
+    let table::Kind::Nested(known) = opt.kind else {
+      return Err(Error::input(format!("{}: not an options object", opt.name)).into());
+    };
+    match self.get(opt.name)? {
       None => Ok(None),
-      Some((v, _)) => Bag::new(&v, field).map(Some),
+      Some((v, _)) => Bag::new(&v, opt.name, known).map(Some),
     }
   }
 }
@@ -270,37 +210,37 @@ pub fn config(credentials: Option<Credentials>, v: &JsValue) -> Res<ClientConfig
     credentials,
     ..ClientConfig::default()
   };
-  let b = Bag::new(v, "options")?;
-  cfg.base_url = match (b.string("url")?, b.string("region")?) {
+  let b = Bag::new(v, "options", table::CLIENT)?;
+  cfg.base_url = match (b.string(&table::URL)?, b.string(&table::REGION)?) {
     (Some(_), Some(_)) => return Err(Error::input("Give either url or region, not both").into()),
     (Some(u), None) => normalise_base_url(&u)?,
     (None, Some(r)) => Region::parse(&r)?.url().to_owned(),
     (None, None) => cfg.base_url,
   };
-  if let Some(v) = b.string("apiVersion")? {
+  if let Some(v) = b.string(&table::API_VERSION)? {
     cfg.api_version = ApiVersion::parse(&v)?;
   }
-  cfg.timeout = b.millis("timeout", &TIMEOUT)?.unwrap_or(cfg.timeout);
-  cfg.connect_timeout = b.millis("connectTimeout", &TIMEOUT)?;
-  if let Some(n) = b.integer("retries", &RETRIES)? {
+  cfg.timeout = b.millis(&table::TIMEOUT)?.unwrap_or(cfg.timeout);
+  cfg.connect_timeout = b.millis(&table::CONNECT_TIMEOUT)?;
+  if let Some(n) = b.integer(&table::RETRIES_OPT)? {
     cfg.retry.max_retries = n as u32;
   }
-  if let Some(d) = b.millis("retryDelay", &DELAY)? {
+  if let Some(d) = b.millis(&table::RETRY_DELAY)? {
     cfg.retry.base_delay = d;
   }
-  if let Some(d) = b.millis("maxRetryDelay", &DELAY)? {
+  if let Some(d) = b.millis(&table::MAX_RETRY_DELAY)? {
     cfg.retry.max_delay = d;
   }
-  if b.has("ca")? {
+  if b.has(&table::CA)? {
     // Any value: the core names the option and why it cannot be honoured here.
     cfg.ca = vec![Vec::new()];
   }
-  if b.has("proxy")? {
+  if b.has(&table::PROXY)? {
     cfg.proxy = Some(String::new());
   }
-  cfg.share_domain = b.string("shareDomain")?;
-  cfg.include_raw = b.boolean("raw")?.unwrap_or(false);
-  if let Some(n) = b.integer("maxResponseBytes", &BYTES)? {
+  cfg.share_domain = b.string(&table::SHARE_DOMAIN)?;
+  cfg.include_raw = b.boolean(&table::RAW)?.unwrap_or(false);
+  if let Some(n) = b.integer(&table::MAX_RESPONSE_BYTES)? {
     cfg.max_response_bytes = n as usize;
   }
   Ok(cfg)
@@ -361,41 +301,47 @@ pub fn text(v: &JsValue, name: &str) -> Res<Zeroizing<String>> {
 /// `{ timeout }` of every call, as the core's per-call options (the JS skin handles `signal`).
 pub fn call_options(b: &Bag) -> Res<ots_core::CallOptions> {
   Ok(ots_core::CallOptions {
-    timeout: b.millis("timeout", &TIMEOUT)?,
+    timeout: b.millis(&table::CALL_TIMEOUT)?,
     cancel: None,
     deadline: None,
   })
 }
 
 /// `{ passphrase, timeout }` of `retrieveSecret` and `burn`.
-pub fn secret_options(v: &JsValue) -> Res<(Option<Zeroizing<String>>, ots_core::CallOptions)> {
-  let b = Bag::new(v, "options")?;
-  let passphrase = b.secret("passphrase")?;
+pub fn secret_options(
+  v: &JsValue,
+  known: &[&Opt],
+) -> Res<(Option<Zeroizing<String>>, ots_core::CallOptions)> {
+  let b = Bag::new(v, "options", known)?;
+  let passphrase = b.secret(&table::PASSPHRASE)?;
   Ok((passphrase, call_options(&b)?))
 }
 
 /// The options of `share` and `generate`: the core's create options, the call's, and `encrypt`.
-pub fn create_options(v: &JsValue) -> Res<(CreateOptions, ots_core::CallOptions, bool)> {
-  let b = Bag::new(v, "options")?;
-  let character_sets = match b.nested("characterSets")? {
+pub fn create_options(
+  v: &JsValue,
+  known: &[&Opt],
+) -> Res<(CreateOptions, ots_core::CallOptions, bool)> {
+  let b = Bag::new(v, "options", known)?;
+  let character_sets = match b.nested(&table::CHARACTER_SETS)? {
     None => None,
     Some(s) => Some(CharacterSets {
-      uppercase: s.boolean("uppercase")?,
-      lowercase: s.boolean("lowercase")?,
-      numbers: s.boolean("numbers")?,
-      symbols: s.boolean("symbols")?,
-      exclude_ambiguous: s.boolean("excludeAmbiguous")?,
+      uppercase: s.boolean(&table::UPPERCASE)?,
+      lowercase: s.boolean(&table::LOWERCASE)?,
+      numbers: s.boolean(&table::NUMBERS)?,
+      symbols: s.boolean(&table::SYMBOLS)?,
+      exclude_ambiguous: s.boolean(&table::EXCLUDE_AMBIGUOUS)?,
     }),
   };
   let create = CreateOptions {
-    passphrase: b.secret("passphrase")?,
-    ttl: b.integer("ttl", &TTL)?,
-    recipient: b.string("recipient")?,
-    share_domain: b.string("shareDomain")?,
-    length: b.integer("length", &LENGTH)?.map(|l| l as u32),
+    passphrase: b.secret(&table::PASSPHRASE)?,
+    ttl: b.integer(&table::TTL)?,
+    recipient: b.string(&table::RECIPIENT)?,
+    share_domain: b.string(&table::CALL_SHARE_DOMAIN)?,
+    length: b.integer(&table::LENGTH_OPT)?.map(|l| l as u32),
     character_sets,
   };
   let call = call_options(&b)?;
-  let encrypt = b.boolean("encrypt")? == Some(true);
+  let encrypt = b.boolean(&table::ENCRYPT)? == Some(true);
   Ok((create, call, encrypt))
 }
