@@ -32,6 +32,8 @@ use crate::error::Error;
 
 pub mod range;
 
+pub use range::{invalid, js_number};
+
 use range::{Range, BYTES, DELAY, LENGTH, RETRIES, TIMEOUT as TIMEOUT_MS, TTL as TTL_S};
 
 /// What an option takes, which picks its reader.
@@ -470,24 +472,6 @@ pub fn option_table() -> String {
     "server": list_json(SERVER),
   })
   .to_string()
-}
-
-/// `<option>: expected <what>, got <what was given>`.
-pub fn invalid(option: &str, expected: &str, got: &str) -> Error {
-  Error::input(format!("{option}: expected {expected}, got {got}"))
-}
-
-/// A number as JS prints it (`1e21`, `NaN`, `-Infinity`, `3`, `0.5`).
-pub fn js_number(n: f64) -> String {
-  if n.is_nan() {
-    "NaN".into()
-  } else if n.is_infinite() {
-    if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-  } else if n.fract() == 0.0 && n.abs() < 1e21 {
-    format!("{}", n as i128)
-  } else {
-    format!("{n}")
-  }
 }
 
 pub use crate::error::shown;

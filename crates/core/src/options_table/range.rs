@@ -2,8 +2,6 @@
 
 use crate::error::Error;
 
-use super::{invalid, js_number};
-
 /// What an option accepts: bounds, whether it must be whole, and how messages say so.
 pub struct Range {
   pub min: f64,
@@ -91,3 +89,21 @@ pub const PORT: Range = Range {
   whole: true,
   expected: "a whole number from 0 (any free port) to 65535",
 };
+
+/// `<option>: expected <what>, got <what was given>`.
+pub fn invalid(option: &str, expected: &str, got: &str) -> Error {
+  Error::input(format!("{option}: expected {expected}, got {got}"))
+}
+
+/// A number as JS prints it (`1e21`, `NaN`, `-Infinity`, `3`, `0.5`).
+pub fn js_number(n: f64) -> String {
+  if n.is_nan() {
+    "NaN".into()
+  } else if n.is_infinite() {
+    if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
+  } else if n.fract() == 0.0 && n.abs() < 1e21 {
+    format!("{}", n as i128)
+  } else {
+    format!("{n}")
+  }
+}
