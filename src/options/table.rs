@@ -4,8 +4,9 @@
 use napi_derive::napi;
 pub use ots_core::options_table::*;
 
-/// The table as JSON text (see [`ots_core::options_table::option_table`]). For the tests that
-/// check the CLI against it; not part of the public API.
+/// This table as JSON text: `{ constructor: [opt], calls: { share: [opt], ... }, server: [opt] }`,
+/// each `opt` `{ name, type, default, doc, native, range?, options? }`. For the tests that check
+/// the CLI against it; not part of the public API.
 #[napi(js_name = "optionTable")]
 pub fn option_table() -> String {
   ots_core::options_table::option_table()
