@@ -15,38 +15,6 @@
 
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue, Status};
-use serde_json::{json, Map, Value};
-
-fn details(err: &ots_core::Error) -> Value {
-  let mut d = Map::new();
-  if let Some(s) = err.status {
-    d.insert("status".into(), json!(s));
-  }
-  if let Some(s) = err.intended_status {
-    d.insert("intendedStatus".into(), json!(s));
-  }
-  if let Some(m) = &err.server_message {
-    d.insert("serverMessage".into(), json!(m));
-  }
-  if let Some(r) = err.retry_after {
-    d.insert("retryAfter".into(), json!(r));
-  }
-  if let Some(c) = &err.cause {
-    d.insert("cause".into(), json!(c));
-  }
-  // v2 `generate` that created a secret but could not read its value: the caller's own keys, so
-  // it can burn the secret.
-  if let Some(c) = &err.created {
-    d.insert("metadata_key".into(), json!(c.metadata_key));
-    if let Some(k) = &c.secret_key {
-      d.insert("secret_key".into(), json!(k));
-    }
-  }
-  if let Some(e) = &err.envelope {
-    d.insert("envelope".into(), json!(e.0));
-  }
-  Value::Object(d)
-}
 
 /// The error for `err`, as napi throws or rejects with it.
 pub fn to_js(env: &Env, err: ots_core::Error) -> napi::Error {
@@ -76,7 +44,7 @@ fn build(
     err.message.clone(),
   ))?;
   obj.set_named_property("code", err.kind.code())?;
-  let mut d = Object::from_unknown(env.to_js_value(&details(err))?)?;
+  let mut d = Object::from_unknown(env.to_js_value(&err.js_details())?)?;
   if let Some(cause) = cause {
     d.set_named_property("thrown", cause)?;
   }

@@ -107,6 +107,41 @@ pub struct CreatedSecret {
 pub struct Envelope(pub String);
 
 impl Error {
+  /// The error's details as the JS error classes (`errors.js`) take them, for the addon and the
+  /// WebAssembly build alike: `status`, `intendedStatus`, `serverMessage`, `retryAfter`, `cause`,
+  /// `envelope`, and for a v2 `generate` that created a secret but could not read its value the
+  /// caller's own `metadata_key`/`secret_key` (so it can burn it; `errors.js` makes them
+  /// non-enumerable). The kind's `code` and the message travel beside it.
+  pub fn js_details(&self) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut d = Map::new();
+    if let Some(s) = self.status {
+      d.insert("status".into(), json!(s));
+    }
+    if let Some(s) = self.intended_status {
+      d.insert("intendedStatus".into(), json!(s));
+    }
+    if let Some(m) = &self.server_message {
+      d.insert("serverMessage".into(), json!(m));
+    }
+    if let Some(r) = self.retry_after {
+      d.insert("retryAfter".into(), json!(r));
+    }
+    if let Some(c) = &self.cause {
+      d.insert("cause".into(), json!(c));
+    }
+    if let Some(c) = &self.created {
+      d.insert("metadata_key".into(), json!(c.metadata_key));
+      if let Some(k) = &c.secret_key {
+        d.insert("secret_key".into(), json!(k));
+      }
+    }
+    if let Some(e) = &self.envelope {
+      d.insert("envelope".into(), json!(e.0));
+    }
+    Value::Object(d)
+  }
+
   /// An error of `kind` with `message`.
   pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
     Error {

@@ -23,41 +23,10 @@ use ots_core::config::ApiVersion;
 use ots_core::e2e::calls as e2e;
 use ots_core::wire::ShareParams;
 use ots_core::{CancellationToken, Client, Error, ErrorKind, SecretBuf};
-use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use options::{Bad, Bag, Res};
 use ots_core::options_table as table;
-
-/// The details `errors.js` takes (the addon's `src/errors.rs` passes the same).
-fn details(err: &Error) -> Value {
-  let mut d = Map::new();
-  if let Some(s) = err.status {
-    d.insert("status".into(), json!(s));
-  }
-  if let Some(s) = err.intended_status {
-    d.insert("intendedStatus".into(), json!(s));
-  }
-  if let Some(m) = &err.server_message {
-    d.insert("serverMessage".into(), json!(m));
-  }
-  if let Some(r) = err.retry_after {
-    d.insert("retryAfter".into(), json!(r));
-  }
-  if let Some(c) = &err.cause {
-    d.insert("cause".into(), json!(c));
-  }
-  if let Some(c) = &err.created {
-    d.insert("metadata_key".into(), json!(c.metadata_key));
-    if let Some(k) = &c.secret_key {
-      d.insert("secret_key".into(), json!(k));
-    }
-  }
-  if let Some(e) = &err.envelope {
-    d.insert("envelope".into(), json!(e.0));
-  }
-  Value::Object(d)
-}
 
 /// The error as data, as the addon hands it over (src/errors.rs): an `Error` with the kind's
 /// `code`, the message, and `otsDetails` (`thrown`: what a getter threw); the skin's
@@ -65,7 +34,7 @@ fn details(err: &Error) -> Value {
 fn to_js(err: &Error, thrown: Option<JsValue>) -> JsValue {
   let e = js_sys::Error::new(&err.message);
   let details =
-    JSON::parse(&details(err).to_string()).unwrap_or_else(|_| js_sys::Object::new().into());
+    JSON::parse(&err.js_details().to_string()).unwrap_or_else(|_| js_sys::Object::new().into());
   if let Some(thrown) = thrown {
     let _ = js_sys::Reflect::set(&details, &"thrown".into(), &thrown);
   }
